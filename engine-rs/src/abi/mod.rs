@@ -1,0 +1,1 @@
+//! Owned by the engine core; see lib.rs.
