@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 // (The browser playground's Vite settings join this file with the browser issue.)
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'pkg-ts/src/**/*.test.ts', 'node-adapter/src/**/*.test.ts'],
+    include: [
+      'tests/unit/**/*.test.ts',
+      'tests/acceptance/**/*.test.ts',
+      'tests/crash/**/*.test.ts',
+      'pkg-ts/src/**/*.test.ts',
+      'node-adapter/src/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     pool: 'forks',
   },

@@ -28,7 +28,7 @@ mod segment;
 mod wal;
 
 pub use checkpoint::Manifest;
-// engine core re-exports: pub use engine::{...};
+pub use engine::{CheckpointOutput, Engine, EngineConfig, EngineStats, OpenFinish, OpenPlan, WalReplay};
 pub use error::{Error, ErrorCode};
 pub use segment::{Segment, SegmentEntry, SegmentWriter};
 pub use wal::{WalFileScan, WAL_HEADER_LEN};

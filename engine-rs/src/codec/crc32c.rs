@@ -169,8 +169,6 @@ mod tests {
     fn shift_operator_combines_crcs_of_adjacent_blocks() {
         let data = sample(64 + 37);
         let op = crc32c_shift_op(6);
-        let (a, b) = data.split_at(37);
-        assert_ne!(crc32c_shift(&op, crc32c(a)) ^ crc32c(&b[..64 - 0]), 0);
         let (a, b) = data.split_at(data.len() - 64);
         assert_eq!(crc32c_shift(&op, crc32c(a)) ^ crc32c(b), crc32c(&data));
         assert_eq!(crc32c_shift(&op, 0) ^ crc32c(b), crc32c(b));

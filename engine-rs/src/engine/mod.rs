@@ -1,1 +1,26 @@
-//! Owned by the engine core; see lib.rs.
+//! The `Engine`: memtable + live segments + MVCC, driven by the host through byte-in, byte-out
+//! calls. One job per file:
+//! - `config`: flags the host opens with.
+//! - `state`: the `Engine` struct, its sequence numbers and stats.
+//! - `open`: manifest, segments and WAL replay, in that order, then `open_finish`.
+//! - `read`: point reads at a snapshot, conflict probes.
+//! - `write`: autocommit writes, transactions, commit.
+//! - `wal_buffer`: the pending WAL records and durability.
+//! - `cursor` and `range_merge`: range scans in batches at a pinned snapshot.
+//! - `checkpoint`, `merge_policy`: writing a new segment and folding old ones.
+
+mod checkpoint;
+mod config;
+mod cursor;
+mod merge_policy;
+mod open;
+mod range_merge;
+mod read;
+mod state;
+mod wal_buffer;
+mod write;
+
+pub use checkpoint::CheckpointOutput;
+pub use config::EngineConfig;
+pub use open::{OpenFinish, OpenPlan, WalReplay};
+pub use state::{Engine, EngineStats};

@@ -1,1 +1,10 @@
-//! Owned by the engine core; see lib.rs.
+//! The memtable (recent writes, every version an open snapshot may still read) and the codec of a
+//! commit record's payload (what one WAL record carries).
+
+mod batch;
+mod memtable;
+mod version_chain;
+
+pub use batch::{decode_commit, encode_commit, CommitRecord};
+pub use memtable::Memtable;
+pub use version_chain::VersionChain;

@@ -1,10 +1,14 @@
 //! Immutable sorted segment files: what a checkpoint writes and `open` loads back.
 
+mod check;
+mod format;
 mod merge;
 mod reader;
+#[cfg(test)]
+mod tests;
 mod writer;
 
-pub use merge::{merge_sources, MergeSource};
+pub use merge::{merge_sources, MergeSource, SegmentSource};
 pub use reader::Segment;
 pub use writer::SegmentWriter;
 

@@ -1,0 +1,85 @@
+//! WAL, durability, checkpoint and introspection exports.
+
+use super::state::{call, peek};
+use crate::error::{Error, Result};
+
+/// Largest integer an f64 holds exactly: seqs cross the boundary as f64.
+const F64_INTEGER_MAX: f64 = 9_007_199_254_740_992.0;
+
+/// Bytes of WAL records waiting for `soch_wal_take` (0 before `soch_init`).
+#[no_mangle]
+pub extern "C" fn soch_wal_pending() -> f64 {
+    peek(|state| state.engine.as_ref().map_or(0, |engine| engine.wal_pending_bytes()) as f64)
+}
+
+/// Output: `last_seq u64 | records...`.
+#[no_mangle]
+pub extern "C" fn soch_wal_take() -> i32 {
+    call(|engine, out| {
+        engine.wal_take(out.buf())?;
+        Ok(0)
+    })
+}
+
+fn seq_from_f64(seq: f64) -> Result<u64> {
+    if !(seq >= 0.0 && seq <= F64_INTEGER_MAX && seq.fract() == 0.0) {
+        return Err(Error::invalid_argument(format!("{} is not a sequence number", seq)));
+    }
+    Ok(seq as u64)
+}
+
+#[no_mangle]
+pub extern "C" fn soch_wal_mark_durable(seq: f64) -> i32 {
+    call(|engine, _| {
+        engine.wal_mark_durable(seq_from_f64(seq)?)?;
+        Ok(0)
+    })
+}
+
+/// `0` nothing to do, `1` with output: `segment_id u64 | segment_ptr | segment_len u32 |
+/// manifest_len u32 | manifest | obsolete_count u32 | obsolete_segment_id u64 * n |
+/// wal_generation u64 | wal_header (16)`. `segment_ptr` is pointer-sized: u32 on wasm32.
+#[no_mangle]
+pub extern "C" fn soch_checkpoint(force: u32) -> i32 {
+    call(|engine, out| {
+        let checkpoint = match engine.checkpoint(force != 0)? {
+            Some(checkpoint) => checkpoint,
+            None => return Ok(0),
+        };
+        let segment = match engine.segment_bytes(checkpoint.segment_id) {
+            Some(segment) => segment,
+            None => return Err(Error::new(crate::error::ErrorCode::Internal, "the new segment is not live")),
+        };
+        let buf = out.buf();
+        buf.extend_from_slice(&checkpoint.segment_id.to_le_bytes());
+        buf.extend_from_slice(&(segment.as_ptr() as usize).to_le_bytes());
+        buf.extend_from_slice(&(segment.len() as u32).to_le_bytes());
+        buf.extend_from_slice(&(checkpoint.manifest.len() as u32).to_le_bytes());
+        buf.extend_from_slice(&checkpoint.manifest);
+        buf.extend_from_slice(&(checkpoint.obsolete_segment_ids.len() as u32).to_le_bytes());
+        for id in &checkpoint.obsolete_segment_ids {
+            buf.extend_from_slice(&id.to_le_bytes());
+        }
+        buf.extend_from_slice(&checkpoint.wal_generation.to_le_bytes());
+        buf.extend_from_slice(&checkpoint.wal_header);
+        Ok(1)
+    })
+}
+
+/// Approximate bytes held by the memtable (0 before `soch_init`).
+#[no_mangle]
+pub extern "C" fn soch_memtable_bytes() -> f64 {
+    peek(|state| state.engine.as_ref().map_or(0, |engine| engine.memtable_bytes()) as f64)
+}
+
+/// Output: 12 x u64 (see `EngineStats`).
+#[no_mangle]
+pub extern "C" fn soch_stats() -> i32 {
+    call(|engine, out| {
+        let buf = out.buf();
+        for value in engine.stats().to_array() {
+            buf.extend_from_slice(&value.to_le_bytes());
+        }
+        Ok(0)
+    })
+}

@@ -1,0 +1,96 @@
+//! Checkpoint: one new segment made by merging the memtable with the newest few live segments
+//! (see `merge_policy`), a new manifest, and a new WAL generation.
+//!
+//! The engine switches to the new state before returning; the host then persists it in the order
+//! ABI.md gives (segment, new WAL file, manifest, then removals). Versions an open snapshot or
+//! cursor can still read survive the merge, so reads in progress keep their view.
+
+use super::merge_policy::segments_to_fold;
+use super::state::Engine;
+use crate::checkpoint::{Manifest, SegmentRef};
+use crate::error::{Error, Result};
+use crate::segment::{merge_sources, MergeSource, Segment, SegmentSource, SegmentWriter};
+use crate::wal::{wal_file_header, WAL_HEADER_LEN};
+
+/// What the host persists after a checkpoint. The segment's bytes stay in the engine:
+/// `Engine::segment_bytes(segment_id)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckpointOutput {
+    pub segment_id: u64,
+    /// The encoded manifest, to replace `MANIFEST` atomically.
+    pub manifest: Vec<u8>,
+    /// Segments folded into the new one: delete once the manifest is replaced.
+    pub obsolete_segment_ids: Vec<u64>,
+    /// Commits from now on append to this generation.
+    pub wal_generation: u64,
+    pub wal_header: [u8; WAL_HEADER_LEN],
+}
+
+impl Engine {
+    /// Writes a checkpoint. `None` when nothing changed since the last one and `force` is false.
+    /// `force` also folds every live segment into one (a full compaction).
+    /// Errors: `InvalidState` while WAL records are pending (take and persist them first).
+    pub fn checkpoint(&mut self, force: bool) -> Result<Option<CheckpointOutput>> {
+        self.require_open()?;
+        if self.wal.pending_bytes() > 0 {
+            let message = "WAL records are pending: take and persist them before a checkpoint";
+            return Err(Error::invalid_state(message));
+        }
+        if self.memtable.is_empty() && !force {
+            return Ok(None);
+        }
+        let fold = if force { self.segments.len() } else { self.fold_count() };
+        let segment_id = self.next_segment_id;
+        let segment = self.merge_into_segment(segment_id, fold);
+        let obsolete_segment_ids = self.segments.drain(..fold).map(|segment| segment.id()).collect();
+        self.segments.insert(0, segment);
+        self.memtable.clear();
+        self.next_segment_id += 1;
+        self.checkpoint_seq = self.last_seq;
+        self.wal_generation += 1;
+        Ok(Some(CheckpointOutput {
+            segment_id,
+            manifest: self.manifest().encode(),
+            obsolete_segment_ids,
+            wal_generation: self.wal_generation,
+            wal_header: wal_file_header(self.wal_generation),
+        }))
+    }
+
+    fn fold_count(&self) -> usize {
+        let sizes: Vec<usize> = self.segments.iter().map(|segment| segment.bytes().len()).collect();
+        segments_to_fold(self.memtable.bytes(), &sizes)
+    }
+
+    /// A segment holding the memtable and the newest `fold` live segments.
+    fn merge_into_segment(&self, segment_id: u64, fold: usize) -> Segment {
+        let folded = &self.segments[..fold];
+        let expected_bytes = self.memtable.bytes() + folded.iter().map(|segment| segment.bytes().len()).sum::<usize>();
+        let mut writer = SegmentWriter::new(segment_id, expected_bytes);
+        let mut memtable_source = self.memtable.source();
+        let mut segment_sources: Vec<SegmentSource<'_>> = folded.iter().map(SegmentSource::new).collect();
+        let mut sources: Vec<&mut dyn MergeSource<'_>> = Vec::with_capacity(fold + 1);
+        sources.push(&mut memtable_source);
+        for source in segment_sources.iter_mut() {
+            sources.push(source);
+        }
+        // Only when nothing older remains can a tombstone go: no older version is left to hide.
+        let drop_tombstones = fold == self.segments.len();
+        merge_sources(&mut sources, &mut writer, self.read_horizon(), drop_tombstones);
+        writer.finish_segment()
+    }
+
+    fn manifest(&self) -> Manifest {
+        let segments = self.segments.iter().map(|segment| SegmentRef {
+            id: segment.id(),
+            len: segment.bytes().len() as u64,
+            crc: segment.file_crc(),
+        });
+        Manifest {
+            checkpoint_seq: self.checkpoint_seq,
+            wal_generation: self.wal_generation,
+            next_segment_id: self.next_segment_id,
+            segments: segments.collect(),
+        }
+    }
+}

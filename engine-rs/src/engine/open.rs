@@ -1,0 +1,181 @@
+//! Opening: the manifest, then each segment it names, then each WAL file in generation order, then
+//! `open_finish`. Every other call waits for `open_finish` (`InvalidState`).
+//!
+//! Replay applies each record with seq > checkpoint_seq, requiring seq == last_seq + 1 (a gap means
+//! a lost record: `Corruption`). A torn tail may end only the last file replayed.
+
+use super::state::{Engine, Phase};
+use crate::checkpoint::Manifest;
+use crate::error::{Error, Result};
+use crate::kv::{decode_commit, CommitRecord};
+use crate::segment::Segment;
+use crate::wal::{scan_wal_file, wal_file_header, WAL_HEADER_LEN};
+
+/// What the manifest asks the host to load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenPlan {
+    /// Replay WAL files with a generation >= this one.
+    pub wal_generation: u64,
+    /// Segment files to load, newest first.
+    pub segment_ids: Vec<u64>,
+}
+
+/// What replaying one WAL file found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WalReplay {
+    /// The host truncates the file to this length before appending to it.
+    pub valid_len: usize,
+    pub torn_tail: bool,
+    pub records_applied: u32,
+    pub generation: u64,
+}
+
+/// Where commits go once open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenFinish {
+    pub wal_generation: u64,
+    /// The host must create `wal-<generation>` holding exactly `wal_header` before appending.
+    pub create_file: bool,
+    pub wal_header: [u8; WAL_HEADER_LEN],
+}
+
+/// Progress of an open.
+#[derive(Default)]
+pub(super) struct OpenState {
+    manifest: Option<Manifest>,
+    /// Aligned with `manifest.segments`.
+    arrived: Vec<Option<Segment>>,
+    last_generation: Option<u64>,
+    torn_tail_seen: bool,
+}
+
+fn opening_state(phase: &mut Phase) -> Result<&mut OpenState> {
+    match phase {
+        Phase::Opening(state) => Ok(state),
+        Phase::Open => Err(Error::invalid_state("the engine is already open")),
+    }
+}
+
+impl Engine {
+    /// Reads the manifest. Errors: those of `Manifest::decode`; `InvalidState` after a segment or
+    /// WAL file, or a second manifest.
+    pub fn load_manifest(&mut self, bytes: &[u8]) -> Result<OpenPlan> {
+        let state = opening_state(&mut self.phase)?;
+        if state.manifest.is_some() || state.last_generation.is_some() {
+            return Err(Error::invalid_state("the manifest must come first, and once"));
+        }
+        let manifest = Manifest::decode(bytes)?;
+        let plan = OpenPlan {
+            wal_generation: manifest.wal_generation,
+            segment_ids: manifest.segments.iter().map(|segment| segment.id).collect(),
+        };
+        state.arrived = manifest.segments.iter().map(|_| None).collect();
+        self.checkpoint_seq = manifest.checkpoint_seq;
+        self.last_seq = manifest.checkpoint_seq;
+        self.wal_generation = manifest.wal_generation;
+        // Never reuse the id of a live segment, even if the manifest's counter lags.
+        let newest_id = manifest.segments.iter().map(|segment| segment.id).max().unwrap_or(0);
+        self.next_segment_id = std::cmp::max(manifest.next_segment_id, newest_id + 1);
+        state.manifest = Some(manifest);
+        Ok(plan)
+    }
+
+    /// Takes one segment file named by the manifest and checks it (every chunk checksum, and id,
+    /// length and CRC against the manifest). Errors: `Corruption`, `Truncated`,
+    /// `UnsupportedFormat`, `InvalidArgument` (not named, or loaded twice), `InvalidState`.
+    pub fn load_segment(&mut self, bytes: Vec<u8>) -> Result<()> {
+        let state = opening_state(&mut self.phase)?;
+        let manifest = match &state.manifest {
+            Some(manifest) => manifest,
+            None => return Err(Error::invalid_state("load the manifest before its segments")),
+        };
+        let len = bytes.len() as u64;
+        let segment = Segment::from_bytes(bytes)?;
+        let crc = segment.file_crc();
+        let id = segment.id();
+        let index = match manifest.segments.iter().position(|expected| expected.id == id) {
+            Some(index) => index,
+            None => return Err(Error::invalid_argument(format!("segment {} is not named by the manifest", id))),
+        };
+        let expected = manifest.segments[index];
+        if expected.len != len || expected.crc != crc {
+            let message = format!("segment {} does not match the manifest (length {} vs {})", id, len, expected.len);
+            return Err(Error::corruption(message));
+        }
+        if state.arrived[index].is_some() {
+            return Err(Error::invalid_argument(format!("segment {} was loaded twice", id)));
+        }
+        state.arrived[index] = Some(segment);
+        Ok(())
+    }
+
+    /// Replays one WAL file (borrowed). Errors: `Corruption` (bad record before the tail, a
+    /// generation out of order, a file after a torn tail, a gap in seqs), `Truncated`.
+    pub fn replay_wal(&mut self, bytes: &[u8]) -> Result<WalReplay> {
+        let min_generation = {
+            let state = opening_state(&mut self.phase)?;
+            if state.torn_tail_seen {
+                return Err(Error::corruption("a WAL file follows one that ended in a torn tail"));
+            }
+            match (state.last_generation, &state.manifest) {
+                (Some(last), _) => last + 1,
+                (None, Some(manifest)) => manifest.wal_generation,
+                (None, None) => 0,
+            }
+        };
+        let scan = scan_wal_file(bytes)?;
+        if scan.generation < min_generation {
+            let message = format!("WAL generation {} is out of order (expected >= {})", scan.generation, min_generation);
+            return Err(Error::corruption(message));
+        }
+        let mut records_applied = 0;
+        for payload in &scan.records {
+            let record = decode_commit(payload)?;
+            if self.replay_record(record)? {
+                records_applied += 1;
+            }
+        }
+        let state = opening_state(&mut self.phase)?;
+        state.last_generation = Some(scan.generation);
+        state.torn_tail_seen = scan.torn_tail;
+        let replay =
+            WalReplay { valid_len: scan.valid_len, torn_tail: scan.torn_tail, records_applied, generation: scan.generation };
+        Ok(replay)
+    }
+
+    /// Applies `record` unless the segments already hold it. Returns whether it was applied.
+    fn replay_record(&mut self, record: CommitRecord<'_>) -> Result<bool> {
+        if record.seq <= self.checkpoint_seq {
+            return Ok(false);
+        }
+        if record.seq != self.last_seq + 1 {
+            let message = format!("WAL record seq {} follows seq {}: records are missing", record.seq, self.last_seq);
+            return Err(Error::corruption(message));
+        }
+        for (key, value) in record.ops() {
+            // No reader exists yet: only the newest version of each key matters.
+            self.memtable.insert(key, record.seq, value.map(Box::from), record.seq);
+        }
+        self.last_seq = record.seq;
+        Ok(true)
+    }
+
+    /// Ends the open. Errors: `InvalidState` when a segment named by the manifest never arrived.
+    pub fn open_finish(&mut self) -> Result<OpenFinish> {
+        let state = opening_state(&mut self.phase)?;
+        if let Some(missing) = state.arrived.iter().position(Option::is_none) {
+            let id = state.manifest.as_ref().map_or(0, |manifest| manifest.segments[missing].id);
+            return Err(Error::invalid_state(format!("segment {} named by the manifest was not loaded", id)));
+        }
+        let (wal_generation, create_file) = match (state.last_generation, &state.manifest) {
+            (Some(generation), _) => (generation, false),
+            (None, Some(manifest)) => (std::cmp::max(manifest.wal_generation, 1), true),
+            (None, None) => (1, true),
+        };
+        self.segments = state.arrived.drain(..).flatten().collect();
+        self.wal_generation = wal_generation;
+        self.visible_seq = self.last_seq;
+        self.phase = Phase::Open;
+        Ok(OpenFinish { wal_generation, create_file, wal_header: wal_file_header(wal_generation) })
+    }
+}

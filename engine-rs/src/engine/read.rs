@@ -1,0 +1,78 @@
+//! Point reads at a snapshot, and the probe commit uses to detect write-write conflicts.
+//!
+//! A read looks in the memtable first (the newest data), then in each segment newest first; the
+//! first version with seq <= snapshot decides, and a tombstone means absent. Values are returned
+//! borrowed from where they are stored: the memtable's boxes or the segment files' bytes.
+
+use super::state::Engine;
+use crate::error::{Error, ErrorCode, Result};
+use crate::limits::KEY_SIZE_MAX;
+
+/// `KeyTooLarge` for an empty key or one over `KEY_SIZE_MAX`: no such key can be stored.
+pub(super) fn validate_key(key: &[u8]) -> Result<()> {
+    if key.is_empty() {
+        return Err(Error::new(ErrorCode::KeyTooLarge, "keys must not be empty"));
+    }
+    if key.len() > KEY_SIZE_MAX {
+        let message = format!("a key of {} bytes is over the {} byte limit", key.len(), KEY_SIZE_MAX);
+        return Err(Error::new(ErrorCode::KeyTooLarge, message));
+    }
+    Ok(())
+}
+
+pub(super) fn txn_not_found(txn: u32) -> Error {
+    Error::new(ErrorCode::TxnNotFound, format!("transaction {} is unknown, committed or aborted", txn))
+}
+
+impl Engine {
+    /// The value of `key` at `visible_seq`, borrowed until the next mutation.
+    pub fn get(&self, key: &[u8]) -> Result<Option<&[u8]>> {
+        self.require_open()?;
+        validate_key(key)?;
+        Ok(self.read_at(key, self.visible_seq))
+    }
+
+    /// The value of `key` as transaction `txn` sees it: its own writes, then its snapshot.
+    pub fn txn_get(&self, txn: u32, key: &[u8]) -> Result<Option<&[u8]>> {
+        self.require_open()?;
+        validate_key(key)?;
+        let transaction = self.txns.get(txn).ok_or_else(|| txn_not_found(txn))?;
+        match transaction.own_write(key) {
+            Some(own) => Ok(own),
+            None => Ok(self.read_at(key, transaction.snapshot)),
+        }
+    }
+
+    /// The newest version of `key` with seq <= `snapshot`; `None` if absent or deleted.
+    pub(super) fn read_at(&self, key: &[u8], snapshot: u64) -> Option<&[u8]> {
+        if let Some(chain) = self.memtable.chain(key) {
+            if let Some(version) = chain.visible(snapshot) {
+                return version.value.as_deref();
+            }
+        }
+        for segment in &self.segments {
+            if let Some(entry) = segment.get(key, snapshot) {
+                return entry.value;
+            }
+        }
+        None
+    }
+
+    /// True when some commit after `snapshot` wrote `key` (committed, durable or not).
+    pub(super) fn written_since(&self, key: &[u8], snapshot: u64) -> bool {
+        if let Some(chain) = self.memtable.chain(key) {
+            // The memtable holds the newest versions: its head decides.
+            return chain.head().seq > snapshot;
+        }
+        for segment in &self.segments {
+            if segment.max_seq() <= snapshot {
+                // This segment and every older one hold only versions the snapshot already saw.
+                return false;
+            }
+            if let Some(seq) = segment.latest_seq(key) {
+                return seq > snapshot;
+            }
+        }
+        false
+    }
+}

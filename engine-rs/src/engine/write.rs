@@ -1,0 +1,144 @@
+//! Writes: autocommit put/delete (one-write transactions that never conflict) and transactions
+//! (snapshot isolation; at commit, first committer wins).
+//!
+//! A commit takes seq = last_seq + 1, appends its record to the pending WAL (when enabled), then
+//! applies its writes to the memtable. Everything that can fail is checked before either happens,
+//! so a failed call changes nothing.
+
+use std::iter;
+
+use super::read::{txn_not_found, validate_key};
+use super::state::Engine;
+use crate::error::{Error, ErrorCode, Result};
+use crate::kv::encode_commit;
+use crate::limits::VALUE_SIZE_MAX;
+use crate::mvcc::Transaction;
+use crate::wal::append_record;
+
+fn validate_value(value: &[u8]) -> Result<()> {
+    if value.len() > VALUE_SIZE_MAX {
+        let message = format!("a value of {} bytes is over the {} byte limit", value.len(), VALUE_SIZE_MAX);
+        return Err(Error::new(ErrorCode::ValueTooLarge, message));
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// Commits `key = value` on its own.
+    pub fn put(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
+        validate_value(value)?;
+        self.autocommit(key, Some(value))
+    }
+
+    /// Commits the deletion of `key` on its own (a tombstone, even if the key is absent).
+    pub fn delete(&mut self, key: &[u8]) -> Result<()> {
+        self.autocommit(key, None)
+    }
+
+    fn autocommit(&mut self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
+        self.require_open()?;
+        validate_key(key)?;
+        let seq = self.last_seq + 1;
+        self.log_commit(seq, iter::once((key, value)));
+        let horizon = self.prune_horizon(seq);
+        self.memtable.insert(key, seq, value.map(Box::from), horizon);
+        self.publish(seq);
+        Ok(())
+    }
+
+    /// A new transaction reading at `visible_seq`. Errors: `LimitExceeded`.
+    pub fn txn_begin(&mut self) -> Result<u32> {
+        self.require_open()?;
+        let snapshot = self.visible_seq;
+        let id = self.txns.insert(Transaction::new(snapshot))?;
+        self.snapshots.acquire(snapshot);
+        Ok(id)
+    }
+
+    pub fn txn_put(&mut self, txn: u32, key: &[u8], value: &[u8]) -> Result<()> {
+        validate_value(value)?;
+        self.txn_write(txn, key, Some(value))
+    }
+
+    pub fn txn_delete(&mut self, txn: u32, key: &[u8]) -> Result<()> {
+        self.txn_write(txn, key, None)
+    }
+
+    fn txn_write(&mut self, txn: u32, key: &[u8], value: Option<&[u8]>) -> Result<()> {
+        self.require_open()?;
+        validate_key(key)?;
+        let transaction = self.txns.get_mut(txn).ok_or_else(|| txn_not_found(txn))?;
+        transaction.write(key, value)
+    }
+
+    /// Commits `txn`: `TxnConflict` if another commit wrote one of its keys after its snapshot
+    /// (then nothing is applied). The transaction is gone either way. An empty transaction commits
+    /// without a seq or a record.
+    pub fn txn_commit(&mut self, txn: u32) -> Result<()> {
+        self.require_open()?;
+        let transaction = self.txns.remove(txn).ok_or_else(|| txn_not_found(txn))?;
+        self.snapshots.release(transaction.snapshot);
+        if transaction.writes().is_empty() {
+            return Ok(());
+        }
+        if let Some(key) = self.first_conflict(&transaction) {
+            let message = format!(
+                "key {:?} was committed by another transaction after this one's snapshot {}; retry",
+                String::from_utf8_lossy(key),
+                transaction.snapshot
+            );
+            return Err(Error::new(ErrorCode::TxnConflict, message));
+        }
+        let seq = self.last_seq + 1;
+        let writes = transaction.writes().iter().map(|(key, value)| (&key[..], value.as_deref()));
+        self.log_commit(seq, writes);
+        let horizon = self.prune_horizon(seq);
+        for (key, value) in transaction.into_writes() {
+            self.memtable.insert(key, seq, value, horizon);
+        }
+        self.publish(seq);
+        Ok(())
+    }
+
+    /// Drops `txn` and its writes.
+    pub fn txn_abort(&mut self, txn: u32) -> Result<()> {
+        self.require_open()?;
+        let transaction = self.txns.remove(txn).ok_or_else(|| txn_not_found(txn))?;
+        self.snapshots.release(transaction.snapshot);
+        Ok(())
+    }
+
+    fn first_conflict<'t>(&self, transaction: &'t Transaction) -> Option<&'t [u8]> {
+        let mut keys = transaction.writes().keys();
+        keys.find(|key| self.written_since(key, transaction.snapshot)).map(|key| &key[..])
+    }
+
+    /// Frames commit `seq` into the pending WAL, when the WAL is on.
+    fn log_commit<'a, I>(&mut self, seq: u64, ops: I)
+    where
+        I: ExactSizeIterator<Item = (&'a [u8], Option<&'a [u8]>)>,
+    {
+        if !self.config.wal_enabled {
+            return;
+        }
+        self.payload.clear();
+        encode_commit(&mut self.payload, seq, ops);
+        append_record(self.wal.records_mut(), self.wal_generation, &self.payload);
+    }
+
+    /// The horizon for memtable pruning once commit `seq` is applied: with visible-on-commit, new
+    /// reads will see `seq` itself, so an overwritten version only open snapshots need can go.
+    fn prune_horizon(&self, seq: u64) -> u64 {
+        let visible_after = if self.config.visible_on_commit { seq } else { self.visible_seq };
+        let oldest_open = self.snapshots.oldest().unwrap_or(u64::MAX);
+        std::cmp::min(oldest_open, visible_after)
+    }
+
+    fn publish(&mut self, seq: u64) {
+        assert_eq!(seq, self.last_seq + 1, "commits take consecutive seqs");
+        self.last_seq = seq;
+        if self.config.visible_on_commit {
+            self.visible_seq = seq;
+        }
+    }
+}

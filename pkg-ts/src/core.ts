@@ -1,0 +1,106 @@
+/**
+ * What the API objects of one open database share: the engine instance, the WAL writer, the
+ * storage adapter, and the database's state (open, closed, or stopped by a failure). Internal.
+ */
+import type { ResolvedConfig } from './config.js';
+import type { EngineInstance } from './engine/abi.js';
+import { DatabaseClosedError, DatabaseError, InvalidArgumentError, type SochDBError } from './errors.js';
+import type { StorageAdapter } from './storage/adapter.js';
+import type { WalWriter } from './wal-writer.js';
+
+/** Something that holds engine state (a transaction, a cursor) and must end when the database closes. */
+export interface EngineResource {
+  /** Releases the engine state; the object refuses further use. */
+  shutdown(): void;
+}
+
+export class DatabaseCore {
+  readonly engine: EngineInstance;
+  readonly writer: WalWriter;
+  readonly adapter: StorageAdapter;
+  readonly path: string;
+  readonly config: ResolvedConfig;
+  readonly #resources = new Set<EngineResource>();
+  #closed = false;
+  #failure: SochDBError | null = null;
+
+  constructor(engine: EngineInstance, writer: WalWriter, adapter: StorageAdapter, path: string, config: ResolvedConfig) {
+    this.engine = engine;
+    this.writer = writer;
+    this.adapter = adapter;
+    this.path = path;
+    this.config = config;
+  }
+
+  /** Throws unless the database can take calls. Cheap: on every hot path. */
+  assertUsable(): void {
+    if (this.#closed) throw new DatabaseClosedError();
+    if (this.#failure !== null) throw stoppedError(this.#failure);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get failure(): SochDBError | null {
+    return this.#failure;
+  }
+
+  /** Records the failure (an I/O error or engine trap) that stops the database. */
+  fail(error: SochDBError): void {
+    this.#failure ??= error;
+  }
+
+  track(resource: EngineResource): void {
+    this.#resources.add(resource);
+  }
+
+  untrack(resource: EngineResource): void {
+    this.#resources.delete(resource);
+  }
+
+  /** Refuses new calls, ends open transactions and scans, persists, and unlocks. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const resource of [...this.#resources]) resource.shutdown();
+    this.#resources.clear();
+    let error: unknown = null;
+    try {
+      await this.writer.close();
+    } catch (e) {
+      // Already reported to the caller that failed; close still releases the directory.
+      if (this.#failure === null) error = e;
+    }
+    try {
+      await this.adapter.close();
+    } finally {
+      await this.adapter.unlock();
+    }
+    if (error !== null) throw error;
+  }
+}
+
+/** A fresh error for each call refused after a failure, pointing at the original one. */
+function stoppedError(failure: SochDBError): DatabaseError {
+  return new DatabaseError(
+    `The database stopped after an earlier failure (${failure.code}: ${failure.message}) and refuses further calls. ` +
+      'Close it and open it again.',
+    'DATABASE_POISONED',
+    { cause: failure },
+  );
+}
+
+/** Throws `InvalidArgumentError` unless `value` is bytes (a Buffer or Uint8Array). Never coerces. */
+export function assertBytes(value: unknown, what: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new InvalidArgumentError(
+      `${what} must be a Buffer or Uint8Array, got ${describe(value)}. Convert text with Buffer.from(text).`,
+    );
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
+  return typeof value;
+}

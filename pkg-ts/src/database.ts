@@ -1,0 +1,217 @@
+/**
+ * An open SochDB database: an ordered key-value store with transactions, running the engine
+ * in-process. `Database.open(path)` is synchronous in Node (as upstream); `await` on it works too.
+ *
+ * Keys and values are bytes (`Buffer` / `Uint8Array`); anything else is refused with
+ * `InvalidArgumentError`, never coerced. Writes resolve when durable per `syncMode`; reads see
+ * committed, durable data. Path keys (`putPath`) form their own key space, see `path.ts`.
+ */
+import { FsAdapter } from '../../node-adapter/src/fs-adapter.js';
+import { type DatabaseConfig, resolveConfig } from './config.js';
+import { assertBytes, DatabaseCore } from './core.js';
+import { EngineInstance, INIT_VISIBLE_ON_COMMIT, INIT_WAL_ENABLED } from './engine/abi.js';
+import { engineModule, resolveWasmPath } from './engine/module.js';
+import { InvalidArgumentError, type SochDBError, TransactionConflictError } from './errors.js';
+import { openSync } from './open.js';
+import { encodePath } from './path.js';
+import { QueryBuilder } from './query.js';
+import { prefixEnd, ScanIterator } from './scan-iterator.js';
+import { isSyncStorageAdapter, type StorageAdapter, type SyncStorageAdapter } from './storage/adapter.js';
+import { MemoryAdapter } from './storage/memory-adapter.js';
+import { Transaction } from './transaction.js';
+import type { DatabaseStats, WithTransactionOptions } from './types.js';
+import { WalWriter } from './wal-writer.js';
+
+export class Database {
+  readonly #core: DatabaseCore;
+  #closing: Promise<void> | null = null;
+
+  private constructor(core: DatabaseCore) {
+    this.#core = core;
+  }
+
+  /**
+   * Opens (creating if missing) the database in directory `path`: takes its lock, loads the last
+   * checkpoint and replays the WAL. Throws `DatabaseLockedError` if it is open elsewhere (in this
+   * or another process) and `CorruptionError` if a stored file is damaged.
+   */
+  static open(path: string, config: DatabaseConfig = {}): Database {
+    if (typeof path !== 'string' || path.length === 0) {
+      throw new InvalidArgumentError("Database.open(path) takes a directory path, e.g. Database.open('./my_db').");
+    }
+    const resolved = resolveConfig(config);
+    const adapter = pickAdapter(path, config);
+    const module = engineModule(resolveWasmPath(config.wasmPath));
+    adapter.lockSync();
+    try {
+      let core: DatabaseCore | null = null;
+      const onFatal = (error: SochDBError): void => core?.fail(error);
+      const engine = new EngineInstance(module, onFatal);
+      const visibleOnCommit = !resolved.walEnabled || resolved.syncMode === 'off';
+      const flags = (resolved.walEnabled ? INIT_WAL_ENABLED : 0) | (visibleOnCommit ? INIT_VISIBLE_ON_COMMIT : 0);
+      const { walFile } = openSync(engine, adapter, flags);
+      const writer = new WalWriter(engine, adapter, { ...resolved, walFile, onFatal });
+      core = new DatabaseCore(engine, writer, adapter, path, resolved);
+      return new Database(core);
+    } catch (e) {
+      adapter.unlockSync();
+      throw e;
+    }
+  }
+
+  /** Stores `value` under `key`; resolves when durable per `syncMode`. */
+  put(key: Uint8Array, value: Uint8Array): Promise<void> {
+    const core = this.#core;
+    try {
+      core.assertUsable();
+      assertBytes(key, 'key');
+      assertBytes(value, 'value');
+      core.engine.put(0, key, value);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return core.writer.durable();
+  }
+
+  /** The value under `key`, or null. */
+  get(key: Uint8Array): Promise<Buffer | null> {
+    const core = this.#core;
+    try {
+      core.assertUsable();
+      assertBytes(key, 'key');
+      return Promise.resolve(core.engine.get(0, key));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Removes `key` (a no-op if absent); resolves when durable per `syncMode`. */
+  delete(key: Uint8Array): Promise<void> {
+    const core = this.#core;
+    try {
+      core.assertUsable();
+      assertBytes(key, 'key');
+      core.engine.delete(0, key);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return core.writer.durable();
+  }
+
+  /** Stores `value` under the path key of `'a/b/c'` (non-empty segments; see `encodePath`). */
+  putPath(path: string, value: Uint8Array): Promise<void> {
+    try {
+      return this.put(encodePath(path), value);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** The value under the path key of `'a/b/c'`, or null. */
+  getPath(path: string): Promise<Buffer | null> {
+    try {
+      return this.get(encodePath(path));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Removes the path key of `'a/b/c'`. */
+  deletePath(path: string): Promise<void> {
+    try {
+      return this.delete(encodePath(path));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Pairs with `start <= key < end` (no `end`: to the last key), in key order, from one snapshot.
+   * Streams in batches; leaving the loop early closes the underlying cursor.
+   */
+  scan(start: Uint8Array, end?: Uint8Array | null): ScanIterator {
+    this.#core.assertUsable();
+    assertBytes(start, 'start');
+    if (end !== undefined && end !== null) assertBytes(end, 'end');
+    return new ScanIterator(this.#core, 0, null, start, end ?? null);
+  }
+
+  /** Pairs whose key starts with `prefix`, in key order. */
+  scanPrefix(prefix: Uint8Array): ScanIterator {
+    assertBytes(prefix, 'prefix');
+    return this.scan(prefix, prefixEnd(prefix));
+  }
+
+  /** A new transaction over a snapshot of committed data. Commit or abort it. */
+  beginTransaction(): Transaction {
+    return new Transaction(this.#core);
+  }
+
+  /**
+   * Runs `fn` in a transaction: commits when it returns, aborts when it throws. With `retries`,
+   * runs it again in a new transaction after a `TransactionConflictError` (so `fn` must be safe
+   * to repeat). Resolves to `fn`'s result.
+   */
+  async withTransaction<T>(fn: (txn: Transaction) => Promise<T> | T, options: WithTransactionOptions = {}): Promise<T> {
+    const retries = options.retries ?? 0;
+    if (!Number.isSafeInteger(retries) || retries < 0) {
+      throw new InvalidArgumentError(`retries must be a non-negative integer; got ${String(retries)}.`);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const txn = this.beginTransaction();
+      try {
+        const result = await fn(txn);
+        if (txn.state === 'open') await txn.commit();
+        return result;
+      } catch (e) {
+        await txn.abort();
+        if (!(e instanceof TransactionConflictError) || attempt >= retries) throw e;
+      }
+    }
+  }
+
+  /** A query over the JSON records under `prefix` (a string or bytes), with TOON output. */
+  query(prefix: string | Uint8Array): QueryBuilder {
+    const bytes = typeof prefix === 'string' ? Buffer.from(prefix, 'utf8') : prefix;
+    assertBytes(bytes, 'prefix');
+    this.#core.assertUsable();
+    return new QueryBuilder(() => this.scanPrefix(bytes));
+  }
+
+  /** Persists pending WAL records, then writes a checkpoint if anything changed since the last. */
+  checkpoint(): Promise<void> {
+    try {
+      this.#core.assertUsable();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#core.writer.checkpoint();
+  }
+
+  /** Engine counters, WAL writer counters, storage kind, path and the resolved config. */
+  async stats(): Promise<DatabaseStats> {
+    const core = this.#core;
+    core.assertUsable();
+    return { ...core.engine.stats(), storage: core.adapter.kind, path: core.path, config: { ...core.config }, wal: core.writer.stats() };
+  }
+
+  /**
+   * Waits for pending writes, checkpoints, releases the directory. Idempotent; every other call
+   * afterwards throws `DatabaseClosedError`. Open transactions are aborted, open scans end.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#core.close();
+    return this.#closing;
+  }
+}
+
+function pickAdapter(path: string, config: DatabaseConfig): SyncStorageAdapter {
+  const adapter: StorageAdapter = config.adapter ?? (config.storage === 'memory' ? new MemoryAdapter() : new FsAdapter(path));
+  if (!isSyncStorageAdapter(adapter)) {
+    throw new InvalidArgumentError(
+      'Database.open is synchronous in Node and needs an adapter with the synchronous extension ' +
+        '(lockSync, listSync, readIntoSync, writeAtomicSync, truncateSync, removeSync, unlockSync).',
+    );
+  }
+  return adapter;
+}

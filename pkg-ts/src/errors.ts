@@ -1,0 +1,116 @@
+/**
+ * SochDB's errors. Every error the API throws is a `SochDBError` with a stable string `code`
+ * (match on `code` or on the class, never on the message). Messages say what happened and what
+ * to do. Class names follow the upstream SochDB JS SDK where it has one.
+ *
+ * Hierarchy:
+ * - `SochDBError`
+ *   - `DatabaseError`: the database cannot do what was asked (engine bug, I/O failure, poisoned)
+ *     - `DatabaseClosedError`, `DatabaseLockedError`, `CorruptionError`, `StorageError`
+ *   - `TransactionError`: a transaction used after it ended, or an unknown transaction
+ *     - `TransactionConflictError`: first committer wins; retry the transaction
+ *   - `InvalidArgumentError`: bad input (wrong type, over a limit); nothing was written
+ */
+
+export interface SochDBErrorOptions {
+  cause?: unknown;
+}
+
+/** Base class of every SochDB error. `code` is stable; see each subclass for its codes. */
+export class SochDBError extends Error {
+  readonly code: string;
+
+  constructor(message: string, code: string, options?: SochDBErrorOptions) {
+    super(message, options);
+    this.name = 'SochDBError';
+    this.code = code;
+  }
+}
+
+/**
+ * The database failed to do what was asked. Codes: `INTERNAL` (an engine bug), `INVALID_STATE`,
+ * `UNSUPPORTED_FORMAT`, `LIMIT_EXCEEDED`, `CURSOR_NOT_FOUND`, `DATABASE_POISONED` (an earlier
+ * I/O failure or engine trap: reopen the database), `ENGINE_TRAPPED`, `ABI_MISMATCH`,
+ * `WASM_NOT_FOUND`, `DATABASE_ERROR`.
+ */
+export class DatabaseError extends SochDBError {
+  constructor(message: string, code = 'DATABASE_ERROR', options?: SochDBErrorOptions) {
+    super(message, code, options);
+    this.name = 'DatabaseError';
+  }
+}
+
+/** The database was closed; code `DATABASE_CLOSED`. Open it again to keep working. */
+export class DatabaseClosedError extends DatabaseError {
+  constructor(message = 'The database is closed. Open it again with Database.open() to keep using it.') {
+    super(message, 'DATABASE_CLOSED');
+    this.name = 'DatabaseClosedError';
+  }
+}
+
+/** Another open database (in this or another process) holds the directory; code `DATABASE_LOCKED`. */
+export class DatabaseLockedError extends DatabaseError {
+  readonly path: string;
+  readonly holderPid: number | undefined;
+
+  constructor(path: string, holderPid: number | undefined, message: string) {
+    super(message, 'DATABASE_LOCKED');
+    this.name = 'DatabaseLockedError';
+    this.path = path;
+    this.holderPid = holderPid;
+  }
+}
+
+/**
+ * A stored file failed a checksum, magic or structure check. Codes: `CORRUPTION`, `TRUNCATED`.
+ * The database refuses to open rather than serve wrong data: restore the directory from a backup.
+ */
+export class CorruptionError extends DatabaseError {
+  constructor(message: string, code = 'CORRUPTION', options?: SochDBErrorOptions) {
+    super(message, code, options);
+    this.name = 'CorruptionError';
+  }
+}
+
+/** The storage adapter failed (I/O); code `STORAGE_ERROR`. `cause` holds the adapter's error. */
+export class StorageError extends DatabaseError {
+  constructor(message: string, options?: SochDBErrorOptions) {
+    super(message, 'STORAGE_ERROR', options);
+    this.name = 'StorageError';
+  }
+}
+
+/**
+ * A transaction could not do what was asked. Codes: `TXN_CLOSED` (used after commit or abort:
+ * begin a new one), `TXN_NOT_FOUND`, `TRANSACTION_ERROR`.
+ */
+export class TransactionError extends SochDBError {
+  constructor(message: string, code = 'TRANSACTION_ERROR', options?: SochDBErrorOptions) {
+    super(message, code, options);
+    this.name = 'TransactionError';
+  }
+}
+
+/**
+ * Another transaction committed a write to a key this one wrote, after this one started; code
+ * `TXN_CONFLICT`. Nothing of this transaction was applied: run it again (see `withTransaction`'s
+ * `retries`).
+ */
+export class TransactionConflictError extends TransactionError {
+  constructor(message: string) {
+    super(message, 'TXN_CONFLICT');
+    this.name = 'TransactionConflictError';
+  }
+}
+
+/**
+ * Input the database does not accept; nothing was written. Codes: `INVALID_ARGUMENT`,
+ * `KEY_TOO_LARGE` (over 16 KiB, or empty), `VALUE_TOO_LARGE` (over 64 MiB), `TXN_TOO_LARGE`
+ * (over 256 MiB in one transaction), `INVALID_PATH`, `VALUE_NOT_JSON` (query over a non-JSON value).
+ */
+export class InvalidArgumentError extends SochDBError {
+  constructor(message: string, code = 'INVALID_ARGUMENT') {
+    super(message, code);
+    this.name = 'InvalidArgumentError';
+  }
+}

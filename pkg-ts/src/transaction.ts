@@ -1,0 +1,136 @@
+/**
+ * A transaction: snapshot isolation over the database at `beginTransaction()`, its own writes
+ * visible to its reads and scans, and first-committer-wins at `commit()` (a write-write conflict
+ * throws `TransactionConflictError` and applies nothing).
+ *
+ * After `commit()` or `abort()` every call throws `TransactionError` (`TXN_CLOSED`), except
+ * `abort()`, which is a no-op on a finished transaction so it is safe in a `catch` block.
+ */
+import { assertBytes, type DatabaseCore, type EngineResource } from './core.js';
+import { TransactionError } from './errors.js';
+import { ScanIterator, type ScanOwner } from './scan-iterator.js';
+
+export type TransactionState = 'open' | 'committed' | 'aborted';
+
+export class Transaction implements EngineResource {
+  readonly #core: DatabaseCore;
+  readonly #id: number;
+  #state: TransactionState = 'open';
+  readonly #scans = new Set<EngineResource>();
+  readonly #owner: ScanOwner = {
+    assertOpen: () => this.#assertOpen(),
+    adopt: (scan) => this.#scans.add(scan),
+    release: (scan) => this.#scans.delete(scan),
+  };
+
+  /** Use `db.beginTransaction()`. */
+  constructor(core: DatabaseCore) {
+    core.assertUsable();
+    this.#core = core;
+    this.#id = core.engine.txnBegin();
+    core.track(this);
+  }
+
+  /** The engine's transaction id (never reused while the database is open). */
+  get id(): number {
+    return this.#id;
+  }
+
+  get state(): TransactionState {
+    return this.#state;
+  }
+
+  /** Writes `key` in this transaction; visible to others only after `commit()`. */
+  put(key: Uint8Array, value: Uint8Array): Promise<void> {
+    try {
+      this.#assertOpen();
+      assertBytes(key, 'key');
+      assertBytes(value, 'value');
+      this.#core.engine.put(this.#id, key, value);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Reads `key`: this transaction's own write if any, else its snapshot. */
+  get(key: Uint8Array): Promise<Buffer | null> {
+    try {
+      this.#assertOpen();
+      assertBytes(key, 'key');
+      return Promise.resolve(this.#core.engine.get(this.#id, key));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Deletes `key` in this transaction. */
+  delete(key: Uint8Array): Promise<void> {
+    try {
+      this.#assertOpen();
+      assertBytes(key, 'key');
+      this.#core.engine.delete(this.#id, key);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Pairs with `start <= key < end` (no `end`: to the last key) in this transaction's view, in key order. */
+  scan(start: Uint8Array, end?: Uint8Array | null): ScanIterator {
+    this.#assertOpen();
+    assertBytes(start, 'start');
+    if (end !== undefined && end !== null) assertBytes(end, 'end');
+    return new ScanIterator(this.#core, this.#id, this.#owner, start, end ?? null);
+  }
+
+  /**
+   * Commits; resolves when the writes are durable per the database's `syncMode`. Throws
+   * `TransactionConflictError` when another transaction committed a write to a key this one
+   * wrote after this one began: nothing was applied, run it again.
+   */
+  async commit(): Promise<void> {
+    this.#assertOpen();
+    this.#end('aborted'); // until the engine says otherwise
+    this.#core.engine.txnCommit(this.#id);
+    this.#state = 'committed';
+    await this.#core.writer.durable();
+  }
+
+  /** Discards this transaction's writes. A no-op once the transaction has ended. */
+  async abort(): Promise<void> {
+    if (this.#state !== 'open') return;
+    this.#core.assertUsable();
+    this.#end('aborted');
+    this.#core.engine.txnAbort(this.#id);
+  }
+
+  /** Database close: the transaction ends without committing. */
+  shutdown(): void {
+    if (this.#state !== 'open') return;
+    this.#end('aborted');
+    if (this.#core.engine.deadError !== null) return;
+    try {
+      this.#core.engine.txnAbort(this.#id);
+    } catch {
+      // The engine is closing anyway; nothing else holds this transaction.
+    }
+  }
+
+  #end(state: TransactionState): void {
+    this.#state = state;
+    for (const scan of [...this.#scans]) scan.shutdown();
+    this.#scans.clear();
+    this.#core.untrack(this);
+  }
+
+  #assertOpen(): void {
+    this.#core.assertUsable();
+    if (this.#state !== 'open') {
+      throw new TransactionError(
+        `This transaction was already ${this.#state === 'committed' ? 'committed' : 'aborted'}: begin a new one with db.beginTransaction().`,
+        'TXN_CLOSED',
+      );
+    }
+  }
+}
