@@ -57,10 +57,14 @@ if [ ${#cargo_cmd[@]} -eq 0 ]; then
   failed=$((failed + 1))
   failures+=("cargo test (no cargo: run 'npm run setup')")
 else
-  log "cargo test (engine-rs, $("${cargo_cmd[@]}" --version))"
+  cargo_version=$("${cargo_cmd[@]}" --version)
+  log "cargo test (engine-rs, $cargo_version)"
   cargo_log="$artifacts/cargo-test.log"
+  # A target dir of its own per cargo version: artifacts of two toolchains in one dir break builds
+  # (E0786 "found invalid metadata files").
+  native_target="$root/engine-rs/target/test-$(awk '{print $2}' <<<"$cargo_version")"
   set +e
-  (cd engine-rs && "${cargo_cmd[@]}" test --color never 2>&1) | tee "$cargo_log"
+  (cd engine-rs && CARGO_TARGET_DIR="$native_target" "${cargo_cmd[@]}" test --color never 2>&1) | tee "$cargo_log"
   cargo_rc=${PIPESTATUS[0]}
   set -e
   # One `test result: ok. 12 passed; 0 failed; 1 ignored; ...` line per test binary.
@@ -98,8 +102,9 @@ if [ -f "$vitest_json" ]; then
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const broken = (r.testResults || []).filter(
       (s) => s.status === "failed" && (s.assertionResults || []).length === 0).length;
-    console.log(r.numPassedTests, r.numFailedTests + broken,
-      r.numPendingTests + r.numTodoTests, r.numTotalTests);
+    const n = (x) => x || 0;
+    console.log(n(r.numPassedTests), n(r.numFailedTests) + broken,
+      n(r.numPendingTests) + n(r.numTodoTests), n(r.numTotalTests));
   ' "$vitest_json")
   passed=$((passed + v_passed))
   failed=$((failed + v_failed))

@@ -206,7 +206,20 @@ fn transactions_and_cursors_work_through_the_abi() {
     assert!(cursor > 0, "{}", message());
     assert_eq!(unsafe { soch_cursor_next(cursor as u32, 10, 1 << 20) }, 2);
     let batch = out();
-    assert_eq!(batch, [&1u32.to_le_bytes()[..], &1u32.to_le_bytes(), b"a", b"1", &1u32.to_le_bytes(), &1u32.to_le_bytes(), b"b", b"2"].concat());
+    assert_eq!(
+        batch,
+        [
+            &1u32.to_le_bytes()[..],
+            &1u32.to_le_bytes(),
+            b"a",
+            b"1",
+            &1u32.to_le_bytes(),
+            &1u32.to_le_bytes(),
+            b"b",
+            b"2"
+        ]
+        .concat()
+    );
     assert_eq!(unsafe { soch_cursor_next(cursor as u32, 10, 1 << 20) }, 0);
     assert_eq!(unsafe { soch_cursor_close(cursor as u32) }, 0);
     assert_eq!(unsafe { soch_cursor_close(cursor as u32) }, -8);

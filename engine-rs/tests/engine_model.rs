@@ -194,7 +194,8 @@ fn crash(engine: Engine, disk: &mut Disk, model: &mut Model, rng: &mut Rng) -> E
 fn run(seed: u64, steps: usize) {
     let mut rng = Rng::new(seed);
     let (mut disk, mut engine) = open_new(WAL_AND_VISIBLE);
-    let mut model = Model { now: Committed::default(), durable: Committed::default(), since_durable: vec![], txns: vec![] };
+    let mut model =
+        Model { now: Committed::default(), durable: Committed::default(), since_durable: vec![], txns: vec![] };
     for _ in 0..steps {
         match rng.below(100) {
             0..=39 => autocommit(&mut engine, &mut model, &mut rng),

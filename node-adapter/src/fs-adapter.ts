@@ -142,8 +142,18 @@ export class FsAdapter implements SyncStorageAdapter {
   }
 
   async flush(name: string): Promise<void> {
-    const handle = await this.#handle(name);
-    await handle.datasync();
+    const appending = this.#handles.get(name);
+    if (appending === undefined) {
+      // Nothing appended through this adapter: sync the file as it is (ENOENT if missing).
+      const handle = await open(this.#path(name), 'r+');
+      try {
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      return;
+    }
+    await (await appending).datasync();
     if (this.#createdByAppend.delete(name)) await this.#syncDir();
   }
 

@@ -10,7 +10,11 @@ import type { StorageAdapter } from './storage/adapter.js';
  * - `'normal'`: its record reached the OS (survives a crash of this process); an fsync follows
  *   within `NORMAL_SYNC_DELAY_MS` (50 ms). A power cut may lose that last window.
  * - `'off'`: at once; records are appended within 50 ms and never fsync'ed by the writer (only
- *   checkpoints and `close()` make data durable). A crash may lose recent commits.
+ *   checkpoints and `close()` make data durable). A crash may lose recent commits. Appends are
+ *   I/O: a loop of awaited writes that never yields to the event loop defers them until it does.
+ *
+ * The 50 ms bounds hold while the event loop runs; in `'normal'` mode each append also checks
+ * the clock, so a busy writer still fsyncs on time.
  */
 export type SyncMode = 'full' | 'normal' | 'off';
 

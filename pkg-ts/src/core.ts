@@ -10,9 +10,12 @@ import type { WalWriter } from './wal-writer.js';
 
 /** Something that holds engine state (a transaction, a cursor) and must end when the database closes. */
 export interface EngineResource {
-  /** Releases the engine state; the object refuses further use. */
+  /** Releases the engine state; the object refuses further use. Never throws. */
   shutdown(): void;
 }
+
+/** Returned by `track`; pass it to `untrack`. */
+export type ResourceToken = WeakRef<EngineResource>;
 
 export class DatabaseCore {
   readonly engine: EngineInstance;
@@ -20,7 +23,17 @@ export class DatabaseCore {
   readonly adapter: StorageAdapter;
   readonly path: string;
   readonly config: ResolvedConfig;
-  readonly #resources = new Set<EngineResource>();
+  /** Held weakly: an abandoned iterator or transaction can be collected, and `#leaks` then frees its engine state. */
+  readonly #resources = new Set<ResourceToken>();
+  readonly #leaks = new FinalizationRegistry<{ token: ResourceToken; release: () => void }>(({ token, release }) => {
+    this.#resources.delete(token);
+    if (this.#closed || this.engine.deadError !== null) return;
+    try {
+      release();
+    } catch {
+      // Already gone in the engine: nothing to free.
+    }
+  });
   #closed = false;
   #failure: SochDBError | null = null;
 
@@ -51,18 +64,26 @@ export class DatabaseCore {
     this.#failure ??= error;
   }
 
-  track(resource: EngineResource): void {
-    this.#resources.add(resource);
+  /**
+   * Tracks `resource` until `untrack`: it is shut down when the database closes, and `release`
+   * (which must not reference `resource`) frees its engine state if it is garbage-collected first.
+   */
+  track(resource: EngineResource, release: () => void): ResourceToken {
+    const token = new WeakRef(resource);
+    this.#resources.add(token);
+    this.#leaks.register(resource, { token, release }, token);
+    return token;
   }
 
-  untrack(resource: EngineResource): void {
-    this.#resources.delete(resource);
+  untrack(token: ResourceToken): void {
+    this.#resources.delete(token);
+    this.#leaks.unregister(token);
   }
 
   /** Refuses new calls, ends open transactions and scans, persists, and unlocks. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const resource of [...this.#resources]) resource.shutdown();
+    for (const token of [...this.#resources]) token.deref()?.shutdown();
     this.#resources.clear();
     let error: unknown = null;
     try {

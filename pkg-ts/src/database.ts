@@ -11,7 +11,7 @@ import { type DatabaseConfig, resolveConfig } from './config.js';
 import { assertBytes, DatabaseCore } from './core.js';
 import { EngineInstance, INIT_VISIBLE_ON_COMMIT, INIT_WAL_ENABLED } from './engine/abi.js';
 import { engineModule, resolveWasmPath } from './engine/module.js';
-import { InvalidArgumentError, type SochDBError, TransactionConflictError } from './errors.js';
+import { InvalidArgumentError, SochDBError, StorageError, TransactionConflictError } from './errors.js';
 import { openSync } from './open.js';
 import { encodePath } from './path.js';
 import { QueryBuilder } from './query.js';
@@ -42,7 +42,7 @@ export class Database {
     const resolved = resolveConfig(config);
     const adapter = pickAdapter(path, config);
     const module = engineModule(resolveWasmPath(config.wasmPath));
-    adapter.lockSync();
+    lockDirectory(adapter, path);
     try {
       let core: DatabaseCore | null = null;
       const onFatal = (error: SochDBError): void => core?.fail(error);
@@ -202,6 +202,17 @@ export class Database {
   close(): Promise<void> {
     this.#closing ??= this.#core.close();
     return this.#closing;
+  }
+}
+
+/** Takes the adapter's lock; a raw I/O failure (e.g. `path` is a file) becomes a `StorageError`. */
+function lockDirectory(adapter: SyncStorageAdapter, path: string): void {
+  try {
+    adapter.lockSync();
+  } catch (e) {
+    if (e instanceof SochDBError) throw e;
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new StorageError(`Cannot open the database directory ${path}: ${reason}. Check that it is a writable directory.`, { cause: e });
   }
 }
 

@@ -8,7 +8,7 @@
  * resolved promise, with no generator machinery. Each batch is copied out of engine memory once;
  * keys and values are views of that copy.
  */
-import type { DatabaseCore, EngineResource } from './core.js';
+import type { DatabaseCore, EngineResource, ResourceToken } from './core.js';
 import type { KeyValue } from './types.js';
 
 /** First batch small, so a scan that stops early does little work; later ones larger. */
@@ -32,6 +32,7 @@ export class ScanIterator implements AsyncIterableIterator<KeyValue>, EngineReso
   readonly #start: Uint8Array;
   readonly #end: Uint8Array | null;
   #cursor = 0;
+  #token: ResourceToken | null = null;
   #finished = false;
   #batch: KeyValue[] = [];
   #index = 0;
@@ -84,7 +85,7 @@ export class ScanIterator implements AsyncIterableIterator<KeyValue>, EngineReso
     if (this.#cursor !== 0) {
       const cursor = this.#cursor;
       this.#cursor = 0;
-      this.#core.untrack(this);
+      if (this.#token !== null) this.#core.untrack(this.#token);
       this.#owner?.release(this);
       if (this.#core.engine.deadError === null) {
         try {
@@ -101,8 +102,9 @@ export class ScanIterator implements AsyncIterableIterator<KeyValue>, EngineReso
     const engine = this.#core.engine;
     let maxEntries = BATCH_ENTRIES;
     if (this.#cursor === 0) {
-      this.#cursor = engine.cursorOpen(this.#txn, this.#start, this.#end);
-      this.#core.track(this);
+      const cursor = engine.cursorOpen(this.#txn, this.#start, this.#end);
+      this.#cursor = cursor;
+      this.#token = this.#core.track(this, () => engine.cursorClose(cursor));
       this.#owner?.adopt(this);
       maxEntries = FIRST_BATCH_ENTRIES;
     }

@@ -4,9 +4,9 @@
  * throws `TransactionConflictError` and applies nothing).
  *
  * After `commit()` or `abort()` every call throws `TransactionError` (`TXN_CLOSED`), except
- * `abort()`, which is a no-op on a finished transaction so it is safe in a `catch` block.
+ * `abort()`, which never throws, so it is safe in a `catch` block.
  */
-import { assertBytes, type DatabaseCore, type EngineResource } from './core.js';
+import { assertBytes, type DatabaseCore, type EngineResource, type ResourceToken } from './core.js';
 import { TransactionError } from './errors.js';
 import { ScanIterator, type ScanOwner } from './scan-iterator.js';
 
@@ -15,6 +15,7 @@ export type TransactionState = 'open' | 'committed' | 'aborted';
 export class Transaction implements EngineResource {
   readonly #core: DatabaseCore;
   readonly #id: number;
+  readonly #token: ResourceToken;
   #state: TransactionState = 'open';
   readonly #scans = new Set<EngineResource>();
   readonly #owner: ScanOwner = {
@@ -27,8 +28,10 @@ export class Transaction implements EngineResource {
   constructor(core: DatabaseCore) {
     core.assertUsable();
     this.#core = core;
-    this.#id = core.engine.txnBegin();
-    core.track(this);
+    const id = core.engine.txnBegin();
+    const engine = core.engine;
+    this.#id = id;
+    this.#token = core.track(this, () => engine.txnAbort(id));
   }
 
   /** The engine's transaction id (never reused while the database is open). */
@@ -97,23 +100,23 @@ export class Transaction implements EngineResource {
     await this.#core.writer.durable();
   }
 
-  /** Discards this transaction's writes. A no-op once the transaction has ended. */
+  /**
+   * Discards this transaction's writes. Never throws: a no-op once the transaction has ended,
+   * and safe in a `catch` block even after the database closed or failed.
+   */
   async abort(): Promise<void> {
-    if (this.#state !== 'open') return;
-    this.#core.assertUsable();
-    this.#end('aborted');
-    this.#core.engine.txnAbort(this.#id);
+    this.shutdown();
   }
 
-  /** Database close: the transaction ends without committing. */
+  /** Ends the transaction without committing (abort, database close). Never throws. */
   shutdown(): void {
     if (this.#state !== 'open') return;
     this.#end('aborted');
-    if (this.#core.engine.deadError !== null) return;
+    if (this.#core.closed || this.#core.engine.deadError !== null) return;
     try {
       this.#core.engine.txnAbort(this.#id);
     } catch {
-      // The engine is closing anyway; nothing else holds this transaction.
+      // Already gone in the engine: nothing left to discard.
     }
   }
 
@@ -121,7 +124,7 @@ export class Transaction implements EngineResource {
     this.#state = state;
     for (const scan of [...this.#scans]) scan.shutdown();
     this.#scans.clear();
-    this.#core.untrack(this);
+    this.#core.untrack(this.#token);
   }
 
   #assertOpen(): void {

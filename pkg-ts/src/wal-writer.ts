@@ -285,8 +285,15 @@ export class WalWriter {
 
   // --- timers and failure ------------------------------------------------------------------
 
+  /** Never throws (it runs outside the loop's error handling): a dead engine poisons instead. */
   #memtableFull(): boolean {
-    return this.#writtenSinceCheckpoint && this.#engine.memtableBytes() > this.#options.memtableSizeBytes;
+    if (!this.#writtenSinceCheckpoint || this.#failure !== null) return false;
+    try {
+      return this.#engine.memtableBytes() > this.#options.memtableSizeBytes;
+    } catch (e) {
+      this.#poison(e, []);
+      return false;
+    }
   }
 
   /**

@@ -85,6 +85,12 @@ export function adapterConformance(name: string, target: ConformanceTarget): voi
       expect(text(await a.read('gone'))).toBe('again');
     });
 
+    it('refuses to flush a file that does not exist', async () => {
+      const a = await target.makeAdapter();
+      await expect(a.flush('missing')).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(await a.read('missing')).toBeNull();
+    });
+
     it('flushes a file created by append', async () => {
       const a = await target.makeAdapter();
       await a.append('new', bytes('x'));

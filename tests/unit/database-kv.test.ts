@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   Database,
   DatabaseClosedError,
   InvalidArgumentError,
   MemoryAdapter,
+  StorageError,
 } from '../../pkg-ts/src/index.js';
 import { b, dbFixture } from './db-helpers.js';
 
@@ -105,7 +106,7 @@ describe('input validation', () => {
 
   it('rejects an empty key and writes nothing', async () => {
     const db = open();
-    await expect(db.put(Buffer.alloc(0), b('v'))).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(db.put(Buffer.alloc(0), b('v'))).rejects.toMatchObject({ name: 'InvalidArgumentError', code: 'KEY_TOO_LARGE' });
     expect((await db.stats()).lastSeq).toBe(0);
   });
 
@@ -190,6 +191,12 @@ describe('open and close', () => {
     await Promise.all(writes);
     const reopened = open(dir);
     expect((await reopened.get(b('k49')))?.toString()).toBe('v49');
+  });
+
+  it('refuses a path that is a file with StorageError', () => {
+    const file = `${newDir()}-file`;
+    writeFileSync(file, 'not a directory');
+    expect(() => Database.open(file)).toThrow(StorageError);
   });
 
   it('rejects bad options with InvalidArgumentError', () => {

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../pkg-ts/src/index.js';
 import { b, collect, dbFixture } from './db-helpers.js';
@@ -174,5 +176,24 @@ describe('prefixEnd', () => {
     expect(prefix.toString()).toBe('users/');
     expect([...prefixEnd(Buffer.from([0x01, 0xff, 0xff]))!]).toEqual([0x02]);
     expect(prefixEnd(Buffer.from([0xff, 0xff]))).toBeNull();
+  });
+});
+
+describe('abandoned scans', () => {
+  it('free their engine cursor once garbage-collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const db = open();
+    for (let i = 0; i < 10; i++) await db.put(b(`k${i}`), b('v'));
+    await (async () => {
+      const pairs = db.scan(b('k'));
+      await pairs.next(); // cursor open, then the iterator is dropped
+    })();
+    expect((await db.stats()).openCursors).toBe(1);
+    for (let i = 0; i < 10 && (await db.stats()).openCursors > 0; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await db.stats()).openCursors).toBe(0);
   });
 });

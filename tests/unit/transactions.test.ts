@@ -165,6 +165,7 @@ describe('transactions', () => {
     await db.close();
     expect(txn.state).toBe('aborted');
     await expect(txn.commit()).rejects.toMatchObject({ code: 'DATABASE_CLOSED' });
+    await expect(txn.abort()).resolves.toBeUndefined(); // still safe in a catch block
   });
 
   it('withTransaction commits on success and returns the result', async () => {

@@ -215,3 +215,19 @@ describe('WalWriter under a steady stream of commits', () => {
     expect(adapter.count('flush')).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('WalWriter with a dead engine', () => {
+  it('rejects waiting commits instead of leaving an unhandled rejection', async () => {
+    const { engine, commit, onFatal } = setup();
+    await commit();
+    const dead = Object.assign(new Error('engine trapped'), { code: 'ENGINE_TRAPPED' });
+    engine.memtableBytes = () => {
+      throw dead;
+    };
+    engine.walTake = () => {
+      throw dead;
+    };
+    await expect(commit()).rejects.toBeInstanceOf(StorageError);
+    expect(onFatal).toHaveBeenCalledTimes(1);
+  });
+});

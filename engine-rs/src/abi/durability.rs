@@ -22,7 +22,7 @@ pub extern "C" fn soch_wal_take() -> i32 {
 }
 
 fn seq_from_f64(seq: f64) -> Result<u64> {
-    if !(seq >= 0.0 && seq <= F64_INTEGER_MAX && seq.fract() == 0.0) {
+    if !((0.0..=F64_INTEGER_MAX).contains(&seq) && seq.fract() == 0.0) {
         return Err(Error::invalid_argument(format!("{} is not a sequence number", seq)));
     }
     Ok(seq as u64)

@@ -10,7 +10,7 @@ use super::SOCH_ABI_VERSION;
 thread_local! {
     /// The reusable input area. Only `soch_scratch` touches it, so a pointer it returned stays
     /// valid until the next `soch_scratch`.
-    static SCRATCH: RefCell<Vec<u8>> = RefCell::new(Vec::new());
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 #[no_mangle]

@@ -8,8 +8,14 @@
 //! - `state`: the instance's engine and output buffer, and `call`, which every export goes through.
 //! - `memory`: alloc/free, scratch, output location, ABI version.
 //! - `open`, `kv`, `scan`, `durability`: the exports, grouped as ABI.md groups them.
+//! - `heap` (wasm32 only): makes linear memory grow geometrically.
+//! - `mem_builtins` (wasm32 only): word-at-a-time `memcmp`/`bcmp` for key comparisons.
 
 mod durability;
+#[cfg(target_arch = "wasm32")]
+mod heap;
+#[cfg(target_arch = "wasm32")]
+mod mem_builtins;
 mod kv;
 mod memory;
 mod open;

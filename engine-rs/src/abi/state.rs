@@ -59,10 +59,9 @@ pub(super) struct AbiState {
 }
 
 thread_local! {
-    static STATE: RefCell<AbiState> = RefCell::new(AbiState {
-        engine: None,
-        out: Output { buf: Vec::new(), borrowed: None },
-    });
+    static STATE: RefCell<AbiState> = const {
+        RefCell::new(AbiState { engine: None, out: Output { buf: Vec::new(), borrowed: None } })
+    };
 }
 
 /// Runs an export on the whole state: clears the output, turns an error into `-code` with its

@@ -125,7 +125,8 @@ impl Engine {
         };
         let scan = scan_wal_file(bytes)?;
         if scan.generation < min_generation {
-            let message = format!("WAL generation {} is out of order (expected >= {})", scan.generation, min_generation);
+            let message =
+                format!("WAL generation {} is out of order (expected >= {})", scan.generation, min_generation);
             return Err(Error::corruption(message));
         }
         let mut records_applied = 0;
@@ -138,8 +139,12 @@ impl Engine {
         let state = opening_state(&mut self.phase)?;
         state.last_generation = Some(scan.generation);
         state.torn_tail_seen = scan.torn_tail;
-        let replay =
-            WalReplay { valid_len: scan.valid_len, torn_tail: scan.torn_tail, records_applied, generation: scan.generation };
+        let replay = WalReplay {
+            valid_len: scan.valid_len,
+            torn_tail: scan.torn_tail,
+            records_applied,
+            generation: scan.generation,
+        };
         Ok(replay)
     }
 

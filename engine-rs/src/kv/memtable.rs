@@ -38,23 +38,27 @@ impl Memtable {
     }
 
     /// Records version `seq` of `key` (`None`: a tombstone). `horizon` is the oldest snapshot any
-    /// reader may use: older versions no reader can see are dropped. Takes the key as a borrowed
-    /// slice (copied only when new to the memtable) or an owned box (moved in).
+    /// reader may use: older versions no reader can see are dropped. One descent of the tree: the
+    /// key is boxed up front (wasted only when the key is already present).
     pub fn insert<K>(&mut self, key: K, seq: u64, value: Option<Box<[u8]>>, horizon: u64)
     where
-        K: AsRef<[u8]> + Into<Box<[u8]>>,
+        K: Into<Box<[u8]>>,
     {
         let version = Version { seq, value };
-        if let Some(chain) = self.map.get_mut(key.as_ref()) {
-            let versions_before = chain.versions().len();
-            let (added, freed) = chain.push(version, horizon);
-            self.versions = self.versions + chain.versions().len() - versions_before;
-            self.bytes = self.bytes + added - freed;
-            return;
+        match self.map.entry(key.into()) {
+            btree_map::Entry::Occupied(mut slot) => {
+                let chain = slot.get_mut();
+                let versions_before = chain.versions().len();
+                let (added, freed) = chain.push(version, horizon);
+                self.versions = self.versions + chain.versions().len() - versions_before;
+                self.bytes = self.bytes + added - freed;
+            }
+            btree_map::Entry::Vacant(slot) => {
+                self.bytes += KEY_OVERHEAD_BYTES + slot.key().len() + version.approx_bytes();
+                self.versions += 1;
+                slot.insert(VersionChain::new(version));
+            }
         }
-        self.bytes += KEY_OVERHEAD_BYTES + key.as_ref().len() + version.approx_bytes();
-        self.versions += 1;
-        self.map.insert(key.into(), VersionChain::new(version));
     }
 
     /// The versions of `key`, newest first.
@@ -76,7 +80,7 @@ impl Memtable {
     /// Every version in merge order (key ascending, seq descending), for a checkpoint.
     pub fn source(&self) -> MemtableSource<'_> {
         let mut iter = self.map.iter();
-        let current = iter.next();
+        let current = iter.next().map(|(key, chain)| (&key[..], chain));
         MemtableSource { iter, current, version_index: 0 }
     }
 }
@@ -84,7 +88,7 @@ impl Memtable {
 /// The memtable as a `MergeSource`: each key's versions newest first, keys ascending.
 pub struct MemtableSource<'a> {
     iter: btree_map::Iter<'a, Box<[u8]>, VersionChain>,
-    current: Option<(&'a Box<[u8]>, &'a VersionChain)>,
+    current: Option<(&'a [u8], &'a VersionChain)>,
     version_index: usize,
 }
 
@@ -102,7 +106,7 @@ impl<'a> MergeSource<'a> for MemtableSource<'a> {
         };
         self.version_index += 1;
         if self.version_index == chain_len {
-            self.current = self.iter.next();
+            self.current = self.iter.next().map(|(key, chain)| (&key[..], chain));
             self.version_index = 0;
         }
     }

@@ -99,7 +99,13 @@ pub fn checkpoint(engine: &mut Engine, disk: &mut Disk, force: bool) -> bool {
 }
 
 /// Every live (key, value) at the cursor's snapshot, read in batches of `batch` entries.
-pub fn scan_all(engine: &mut Engine, txn: u32, start: &[u8], end: Option<&[u8]>, batch: u32) -> Vec<(Vec<u8>, Vec<u8>)> {
+pub fn scan_all(
+    engine: &mut Engine,
+    txn: u32,
+    start: &[u8],
+    end: Option<&[u8]>,
+    batch: u32,
+) -> Vec<(Vec<u8>, Vec<u8>)> {
     let cursor = engine.cursor_open(txn, start, end).unwrap();
     let mut entries = Vec::new();
     let mut out = Vec::new();

@@ -1,0 +1,87 @@
+/**
+ * The host's handling of engine failures it cannot provoke through the real engine: a trap, an
+ * ABI version mismatch, missing exports. Uses tiny modules assembled here.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { EngineInstance } from '../../pkg-ts/src/engine/abi.js';
+import { DatabaseError } from '../../pkg-ts/src/errors.js';
+
+const EXPORTS = [
+  'soch_abi_version', 'soch_alloc', 'soch_free', 'soch_scratch', 'soch_out_ptr', 'soch_out_len', 'soch_init',
+  'soch_load_manifest', 'soch_load_segment', 'soch_replay_wal', 'soch_open_finish', 'soch_get', 'soch_put',
+  'soch_delete', 'soch_txn_begin', 'soch_txn_get', 'soch_txn_put', 'soch_txn_delete', 'soch_txn_commit',
+  'soch_txn_abort', 'soch_cursor_open', 'soch_cursor_next', 'soch_cursor_close', 'soch_wal_pending', 'soch_wal_take',
+  'soch_wal_mark_durable', 'soch_checkpoint', 'soch_memtable_bytes', 'soch_stats',
+];
+
+const leb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+};
+const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
+const name = (text: string) => [...leb(text.length), ...Buffer.from(text)];
+
+/**
+ * A module exporting memory and the given names: `soch_abi_version` returns `version`, `trapping`
+ * executes `unreachable`, every other function returns 0.
+ */
+function fakeEngine(options: { version?: number; trapping?: string; omit?: string } = {}): WebAssembly.Module {
+  const names = EXPORTS.filter((n) => n !== options.omit);
+  const funcIndex = (n: string) => (n === 'soch_abi_version' ? 0 : n === options.trapping ? 1 : 2);
+  const types = [2, 0x60, 0, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]; // () -> i32, (i32, i32) -> i32
+  const functions = [3, 0, 1, 1];
+  const memory = [1, 0, 1];
+  const exports = [
+    ...leb(names.length + 1),
+    ...name('memory'), 2, 0,
+    ...names.flatMap((n) => [...name(n), 0, funcIndex(n)]),
+  ];
+  const body = (code: number[]) => [...leb(code.length + 1), 0, ...code];
+  const code = [3, ...body([0x41, options.version ?? 1, 0x0b]), ...body([0x00, 0x0b]), ...body([0x41, 0, 0x0b])];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, types), ...section(3, functions), ...section(5, memory), ...section(7, exports), ...section(10, code),
+  ];
+  return new WebAssembly.Module(new Uint8Array(bytes));
+}
+
+describe('EngineInstance', () => {
+  it('treats a trap as a dead engine: a typed error, onFatal once, and every later call refused', () => {
+    const onFatal = vi.fn();
+    const engine = new EngineInstance(fakeEngine({ trapping: 'soch_get' }), onFatal);
+    let error: unknown;
+    try {
+      engine.get(0, Buffer.from('k'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect(error).toMatchObject({ code: 'ENGINE_TRAPPED' });
+    expect((error as Error).cause).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(onFatal).toHaveBeenCalledTimes(1);
+    expect(engine.deadError).toBe(error);
+    expect(() => engine.put(0, Buffer.from('k'), Buffer.from('v'))).toThrow(error as Error);
+    expect(() => engine.stats()).toThrow(error as Error);
+    expect(onFatal).toHaveBeenCalledTimes(1);
+  });
+
+  it('passes ordinary statuses through while alive', () => {
+    const engine = new EngineInstance(fakeEngine());
+    engine.put(0, Buffer.from('k'), Buffer.from('v'));
+    expect(engine.deadError).toBeNull();
+  });
+
+  it('refuses an engine of another ABI version', () => {
+    expect(() => new EngineInstance(fakeEngine({ version: 2 }))).toThrow(/ABI 2/);
+  });
+
+  it('refuses an engine that lacks an export, naming it', () => {
+    expect(() => new EngineInstance(fakeEngine({ omit: 'soch_cursor_next' }))).toThrow(/soch_cursor_next/);
+  });
+});
