@@ -14,6 +14,7 @@
 //! - `kv`: the memtable and the commit-record payload codec.
 //! - `mvcc`: snapshots registry and transactions (snapshot isolation, first committer wins).
 //! - `engine`: the `Engine` tying them together: open, reads, commits, cursors, checkpoints.
+//! - `vector`: distance kernels and HNSW; `text`: tokenizer and BM25 (not yet behind the ABI).
 //! - `abi`: the `extern "C"` boundary described in `ABI.md`.
 
 mod abi;
@@ -25,6 +26,7 @@ mod kv;
 mod limits;
 mod mvcc;
 mod segment;
+mod text;
 mod wal;
 
 pub use checkpoint::Manifest;

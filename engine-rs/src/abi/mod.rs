@@ -9,7 +9,8 @@
 //! - `memory`: alloc/free, scratch, output location, ABI version.
 //! - `open`, `kv`, `scan`, `durability`: the exports, grouped as ABI.md groups them.
 //! - `heap` (wasm32 only): makes linear memory grow geometrically.
-//! - `mem_builtins` (wasm32 only): word-at-a-time `memcmp`/`bcmp` for key comparisons.
+//! - `mem_builtins` (wasm32 only): word-at-a-time `memcmp`/`bcmp` for key comparisons, a wide
+//!   `memcpy`.
 
 mod durability;
 #[cfg(target_arch = "wasm32")]

@@ -77,6 +77,11 @@ impl Engine {
         if max_entries == 0 {
             return Err(Error::invalid_argument("a batch of zero entries was asked for"));
         }
+        let txn = self.cursors.get(cursor).ok_or_else(|| cursor_not_found(cursor))?.txn;
+        if txn != 0 {
+            // The merge reads the writes in key order.
+            self.txns.get_mut(txn).ok_or_else(|| txn_not_found(txn))?.prepare_scan();
+        }
         let state = self.cursors.get_mut(cursor).ok_or_else(|| cursor_not_found(cursor))?;
         let transaction = match state.txn {
             0 => None,

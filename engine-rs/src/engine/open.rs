@@ -159,7 +159,7 @@ impl Engine {
         }
         for (key, value) in record.ops() {
             // No reader exists yet: only the newest version of each key matters.
-            self.memtable.insert(key, record.seq, value.map(Box::from), record.seq);
+            self.memtable.insert(key, record.seq, value, record.seq);
         }
         self.last_seq = record.seq;
         Ok(true)

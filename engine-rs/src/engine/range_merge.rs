@@ -8,12 +8,12 @@ use std::collections::btree_map;
 use std::iter::Peekable;
 use std::ops::Bound;
 
-use crate::kv::{Memtable, VersionChain};
-use crate::mvcc::Transaction;
+use crate::kv::{MemKey, Memtable, VersionChain};
+use crate::mvcc::{Transaction, Writes};
 use crate::segment::{Segment, SegmentEntry};
 
-type MemtableRange<'a> = Peekable<btree_map::Range<'a, Box<[u8]>, VersionChain>>;
-type WritesRange<'a> = Peekable<btree_map::Range<'a, Box<[u8]>, Option<Box<[u8]>>>>;
+type MemtableRange<'a> = Peekable<btree_map::Range<'a, MemKey, VersionChain>>;
+type WritesRange<'a> = Peekable<Writes<'a>>;
 
 /// A segment read from a position, one key (all its versions) at a time.
 struct SegmentPosition<'a> {
@@ -66,6 +66,7 @@ impl<'a> SegmentPosition<'a> {
 pub(super) struct RangeMerge<'a> {
     snapshot: u64,
     end: Option<&'a [u8]>,
+    memtable_values: &'a Memtable,
     memtable: MemtableRange<'a>,
     writes: Option<WritesRange<'a>>,
     segments: Vec<SegmentPosition<'a>>,
@@ -83,6 +84,7 @@ impl<'a> RangeMerge<'a> {
         RangeMerge {
             snapshot,
             end,
+            memtable_values: memtable,
             memtable: memtable.range_from(start).peekable(),
             writes: transaction.map(|txn| txn.writes_from(start).peekable()),
             segments: segments.iter().map(|segment| SegmentPosition::new(segment, start)).collect(),
@@ -107,7 +109,7 @@ impl<'a> RangeMerge<'a> {
     fn smallest_key(&mut self) -> Option<&'a [u8]> {
         let mut smallest: Option<&'a [u8]> = self.memtable.peek().map(|&(key, _)| &key[..]);
         if let Some(writes) = self.writes.as_mut() {
-            smallest = min_key(smallest, writes.peek().map(|&(key, _)| &key[..]));
+            smallest = min_key(smallest, writes.peek().map(|&(key, _)| key));
         }
         for position in &self.segments {
             smallest = min_key(smallest, position.key());
@@ -122,8 +124,8 @@ impl<'a> RangeMerge<'a> {
         let mut decided: Option<Option<&'a [u8]>> = None;
         if let Some(writes) = self.writes.as_mut() {
             if let Some(&(write_key, value)) = writes.peek() {
-                if &write_key[..] == key {
-                    decided = Some(value.as_deref());
+                if write_key == key {
+                    decided = Some(value);
                     writes.next();
                 }
             }
@@ -131,7 +133,8 @@ impl<'a> RangeMerge<'a> {
         if let Some(&(memtable_key, chain)) = self.memtable.peek() {
             if &memtable_key[..] == key {
                 if decided.is_none() {
-                    decided = chain.visible(self.snapshot).map(|version| version.value.as_deref());
+                    let memtable = self.memtable_values;
+                    decided = chain.visible(self.snapshot).map(|version| memtable.value(version));
                 }
                 self.memtable.next();
             }

@@ -2,7 +2,7 @@
 //!
 //! A read looks in the memtable first (the newest data), then in each segment newest first; the
 //! first version with seq <= snapshot decides, and a tombstone means absent. Values are returned
-//! borrowed from where they are stored: the memtable's boxes or the segment files' bytes.
+//! borrowed from where they are stored: the memtable's arena or the segment files' bytes.
 
 use super::state::Engine;
 use crate::error::{Error, ErrorCode, Result};
@@ -33,9 +33,10 @@ impl Engine {
     }
 
     /// The value of `key` as transaction `txn` sees it: its own writes, then its snapshot.
-    pub fn txn_get(&self, txn: u32, key: &[u8]) -> Result<Option<&[u8]>> {
+    pub fn txn_get(&mut self, txn: u32, key: &[u8]) -> Result<Option<&[u8]>> {
         self.require_open()?;
         validate_key(key)?;
+        self.txns.get_mut(txn).ok_or_else(|| txn_not_found(txn))?.prepare_reads();
         let transaction = self.txns.get(txn).ok_or_else(|| txn_not_found(txn))?;
         match transaction.own_write(key) {
             Some(own) => Ok(own),
@@ -47,7 +48,7 @@ impl Engine {
     pub(super) fn read_at(&self, key: &[u8], snapshot: u64) -> Option<&[u8]> {
         if let Some(chain) = self.memtable.chain(key) {
             if let Some(version) = chain.visible(snapshot) {
-                return version.value.as_deref();
+                return self.memtable.value(version);
             }
         }
         for segment in &self.segments {

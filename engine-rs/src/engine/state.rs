@@ -47,8 +47,6 @@ pub struct Engine {
     pub(super) wal_generation: u64,
     pub(super) next_segment_id: u64,
     pub(super) wal: PendingWal,
-    /// Reused buffer for encoding a commit payload before it is framed.
-    pub(super) payload: Vec<u8>,
 }
 
 /// Counters for `soch_stats`, in its order.
@@ -113,7 +111,6 @@ impl Engine {
             wal_generation: 0,
             next_segment_id: 1,
             wal: PendingWal::new(),
-            payload: Vec::new(),
         }
     }
 

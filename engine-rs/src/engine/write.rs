@@ -4,6 +4,9 @@
 //! A commit takes seq = last_seq + 1, appends its record to the pending WAL (when enabled), then
 //! applies its writes to the memtable. Everything that can fail is checked before either happens,
 //! so a failed call changes nothing.
+//!
+//! A transaction's values move into the memtable without a copy when its arena is mostly live:
+//! the memtable adopts the arena whole.
 
 use std::iter;
 
@@ -12,8 +15,8 @@ use super::state::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::kv::encode_commit;
 use crate::limits::VALUE_SIZE_MAX;
-use crate::mvcc::Transaction;
-use crate::wal::append_record;
+use crate::mvcc::{Transaction, WriteLog};
+use crate::wal::append_record_with;
 
 fn validate_value(value: &[u8]) -> Result<()> {
     if value.len() > VALUE_SIZE_MAX {
@@ -41,7 +44,7 @@ impl Engine {
         let seq = self.last_seq + 1;
         self.log_commit(seq, iter::once((key, value)));
         let horizon = self.prune_horizon(seq);
-        self.memtable.insert(key, seq, value.map(Box::from), horizon);
+        self.memtable.insert(key, seq, value, horizon);
         self.publish(seq);
         Ok(())
     }
@@ -76,11 +79,12 @@ impl Engine {
     /// without a seq or a record.
     pub fn txn_commit(&mut self, txn: u32) -> Result<()> {
         self.require_open()?;
-        let transaction = self.txns.remove(txn).ok_or_else(|| txn_not_found(txn))?;
+        let mut transaction = self.txns.remove(txn).ok_or_else(|| txn_not_found(txn))?;
         self.snapshots.release(transaction.snapshot);
-        if transaction.writes().is_empty() {
+        if transaction.is_empty() {
             return Ok(());
         }
+        transaction.prepare_scan();
         if let Some(key) = self.first_conflict(&transaction) {
             let message = format!(
                 "key {:?} was committed by another transaction after this one's snapshot {}; retry",
@@ -90,14 +94,28 @@ impl Engine {
             return Err(Error::new(ErrorCode::TxnConflict, message));
         }
         let seq = self.last_seq + 1;
-        let writes = transaction.writes().iter().map(|(key, value)| (&key[..], value.as_deref()));
-        self.log_commit(seq, writes);
+        self.log_commit(seq, transaction.writes());
         let horizon = self.prune_horizon(seq);
-        for (key, value) in transaction.into_writes() {
-            self.memtable.insert(key, seq, value, horizon);
-        }
+        self.apply_log(transaction.into_log(), seq, horizon);
         self.publish(seq);
         Ok(())
+    }
+
+    /// Inserts a sorted log's writes as version `seq`: adopting its value arena when at least half
+    /// of it is live (so a transaction that rewrote its keys many times leaves no pile of dead
+    /// values behind), copying the values otherwise.
+    fn apply_log(&mut self, mut log: WriteLog, seq: u64, horizon: u64) {
+        let live: usize = log.iter().map(|(_, value)| value.map_or(0, <[u8]>::len)).sum();
+        if live * 2 < log.value_bytes() {
+            for (key, value) in log.iter() {
+                self.memtable.insert(key, seq, value, horizon);
+            }
+            return;
+        }
+        let base = self.memtable.adopt(log.take_values());
+        for (key, value) in log.spans() {
+            self.memtable.insert_span(key, seq, value.map(|span| span.rebased(base)), horizon);
+        }
     }
 
     /// Drops `txn` and its writes.
@@ -114,8 +132,8 @@ impl Engine {
             // case, where probing every written key would double the cost of a commit).
             return None;
         }
-        let mut keys = transaction.writes().keys();
-        keys.find(|key| self.written_since(key, transaction.snapshot)).map(|key| &key[..])
+        let mut keys = transaction.writes().map(|(key, _)| key);
+        keys.find(|key| self.written_since(key, transaction.snapshot))
     }
 
     /// Frames commit `seq` into the pending WAL, when the WAL is on.
@@ -126,9 +144,7 @@ impl Engine {
         if !self.config.wal_enabled {
             return;
         }
-        self.payload.clear();
-        encode_commit(&mut self.payload, seq, ops);
-        append_record(self.wal.records_mut(), self.wal_generation, &self.payload);
+        append_record_with(self.wal.records_mut(), self.wal_generation, |out| encode_commit(out, seq, ops));
     }
 
     /// The horizon for memtable pruning once commit `seq` is applied: with visible-on-commit, new

@@ -1,22 +1,25 @@
 //! The versions of one key held by the memtable, newest first.
 //!
 //! Most keys have exactly one version, so `One` stores it inline (no second allocation); a key
-//! rewritten while an old snapshot is open grows into `Many`.
+//! rewritten while an old snapshot is open grows into `Many`. Values live in the memtable's arena.
+
+use super::arena::Span;
 
 /// One committed version. `value == None` is a tombstone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Version {
     pub seq: u64,
-    pub value: Option<Box<[u8]>>,
+    pub value: Option<Span>,
 }
 
-/// Bytes the memtable counts for one version besides its value: seq, pointer, length, slack.
+/// Bytes the memtable counts for one version besides its value (the arena counts values, dead
+/// ones included): seq, span, slack.
 pub const VERSION_OVERHEAD_BYTES: usize = 32;
 
 impl Version {
-    /// Approximate heap bytes this version holds, for `Memtable::bytes`.
+    /// Heap bytes this version holds outside the arena, for `Memtable::bytes`.
     pub fn approx_bytes(&self) -> usize {
-        VERSION_OVERHEAD_BYTES + self.value.as_ref().map_or(0, |v| v.len())
+        VERSION_OVERHEAD_BYTES
     }
 }
 
@@ -87,9 +90,10 @@ fn prune_below_horizon(versions: &mut Vec<Version>, horizon: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kv::arena::Arena;
 
     fn version(seq: u64, value: &[u8]) -> Version {
-        Version { seq, value: Some(value.into()) }
+        Version { seq, value: Some(Arena::default().push(value)) }
     }
 
     fn seqs(chain: &VersionChain) -> Vec<u64> {

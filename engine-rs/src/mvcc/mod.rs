@@ -5,7 +5,9 @@
 mod id_table;
 mod snapshots;
 mod txn;
+mod write_log;
 
 pub use id_table::IdTable;
 pub use snapshots::SnapshotRegistry;
 pub use txn::{Transaction, TxnTable};
+pub use write_log::{WriteLog, Writes};

@@ -3,4 +3,4 @@
 
 mod record;
 
-pub use record::{append_record, scan_wal_file, wal_file_header, WalFileScan, WAL_HEADER_LEN, WAL_RECORD_OVERHEAD};
+pub use record::{append_record_with, scan_wal_file, wal_file_header, WalFileScan, WAL_HEADER_LEN, WAL_RECORD_OVERHEAD};

@@ -47,13 +47,24 @@ fn record_crc(generation: u64, payload: &[u8]) -> u32 {
 
 /// Appends one framed record (`payload_len`, `crc`, `payload`) to `out`.
 /// The payload must be non-empty and at most `TXN_SIZE_MAX` bytes (the caller checks the limit).
+#[cfg(test)]
 pub fn append_record(out: &mut Vec<u8>, generation: u64, payload: &[u8]) {
-    assert!(!payload.is_empty(), "an empty transaction has no WAL record");
-    assert!(payload.len() <= crate::limits::TXN_SIZE_MAX);
     out.reserve(WAL_RECORD_OVERHEAD + payload.len());
-    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    out.extend_from_slice(&record_crc(generation, payload).to_le_bytes());
-    out.extend_from_slice(payload);
+    append_record_with(out, generation, |out| out.extend_from_slice(payload));
+}
+
+/// `append_record` for a payload that `encode` appends to `out` in place, so the payload is
+/// written once, straight into the WAL buffer.
+pub fn append_record_with<F: FnOnce(&mut Vec<u8>)>(out: &mut Vec<u8>, generation: u64, encode: F) {
+    let start = out.len();
+    out.extend_from_slice(&[0; WAL_RECORD_OVERHEAD]);
+    encode(out);
+    let payload_len = out.len() - start - WAL_RECORD_OVERHEAD;
+    assert!(payload_len != 0, "an empty transaction has no WAL record");
+    assert!(payload_len <= crate::limits::TXN_SIZE_MAX);
+    let crc = record_crc(generation, &out[start + WAL_RECORD_OVERHEAD..]);
+    out[start..start + 4].copy_from_slice(&(payload_len as u32).to_le_bytes());
+    out[start + 4..start + WAL_RECORD_OVERHEAD].copy_from_slice(&crc.to_le_bytes());
 }
 
 /// What reading a whole WAL file found.
