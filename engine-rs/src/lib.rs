@@ -20,6 +20,7 @@
 mod abi;
 mod checkpoint;
 mod codec;
+mod doc;
 mod engine;
 mod error;
 mod kv;
