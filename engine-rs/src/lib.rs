@@ -28,6 +28,7 @@ mod limits;
 mod mvcc;
 mod segment;
 mod text;
+mod vector;
 mod wal;
 
 pub use checkpoint::Manifest;

@@ -1,0 +1,127 @@
+//! WebAssembly SIMD128 kernels, compiled only for `wasm32` with `+simd128`.
+//!
+//! Each mirrors its scalar reference in `distance.rs`: 16 floats per step in four independent
+//! `f32x4` accumulators (so adds do not wait on each other), then 4-wide steps, then a scalar
+//! tail. Loads are unaligned (`read_unaligned` becomes `v128.load align=1`): slices of the
+//! contiguous vector array start at any multiple of 4 bytes.
+
+use core::arch::wasm32::*;
+
+#[inline(always)]
+unsafe fn load_f32(p: *const f32) -> v128 {
+    core::ptr::read_unaligned(p as *const v128)
+}
+
+#[inline(always)]
+unsafe fn load_i8(p: *const i8) -> v128 {
+    core::ptr::read_unaligned(p as *const v128)
+}
+
+#[inline(always)]
+fn sum_f32x4(v: v128) -> f32 {
+    (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<1>(v))
+        + (f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v))
+}
+
+/// Dot product. Callers pass equal lengths (checked by the index on insert and search).
+#[inline]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    let mut i = 0;
+    // SAFETY: every load reads 4 floats at i..i+4 with i + 4 <= n, inside both slices.
+    unsafe {
+        let (mut s0, mut s1, mut s2, mut s3) = (f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0));
+        while i + 16 <= n {
+            s0 = f32x4_add(s0, f32x4_mul(load_f32(pa.add(i)), load_f32(pb.add(i))));
+            s1 = f32x4_add(s1, f32x4_mul(load_f32(pa.add(i + 4)), load_f32(pb.add(i + 4))));
+            s2 = f32x4_add(s2, f32x4_mul(load_f32(pa.add(i + 8)), load_f32(pb.add(i + 8))));
+            s3 = f32x4_add(s3, f32x4_mul(load_f32(pa.add(i + 12)), load_f32(pb.add(i + 12))));
+            i += 16;
+        }
+        while i + 4 <= n {
+            s0 = f32x4_add(s0, f32x4_mul(load_f32(pa.add(i)), load_f32(pb.add(i))));
+            i += 4;
+        }
+        let mut sum = sum_f32x4(f32x4_add(f32x4_add(s0, s1), f32x4_add(s2, s3)));
+        while i < n {
+            sum += *pa.add(i) * *pb.add(i);
+            i += 1;
+        }
+        sum
+    }
+}
+
+/// Squared Euclidean distance.
+#[inline]
+pub fn l2_squared(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    let mut i = 0;
+    // SAFETY: as in `dot`.
+    unsafe {
+        let (mut s0, mut s1, mut s2, mut s3) = (f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0));
+        while i + 16 <= n {
+            let d0 = f32x4_sub(load_f32(pa.add(i)), load_f32(pb.add(i)));
+            let d1 = f32x4_sub(load_f32(pa.add(i + 4)), load_f32(pb.add(i + 4)));
+            let d2 = f32x4_sub(load_f32(pa.add(i + 8)), load_f32(pb.add(i + 8)));
+            let d3 = f32x4_sub(load_f32(pa.add(i + 12)), load_f32(pb.add(i + 12)));
+            s0 = f32x4_add(s0, f32x4_mul(d0, d0));
+            s1 = f32x4_add(s1, f32x4_mul(d1, d1));
+            s2 = f32x4_add(s2, f32x4_mul(d2, d2));
+            s3 = f32x4_add(s3, f32x4_mul(d3, d3));
+            i += 16;
+        }
+        while i + 4 <= n {
+            let d = f32x4_sub(load_f32(pa.add(i)), load_f32(pb.add(i)));
+            s0 = f32x4_add(s0, f32x4_mul(d, d));
+            i += 4;
+        }
+        let mut sum = sum_f32x4(f32x4_add(f32x4_add(s0, s1), f32x4_add(s2, s3)));
+        while i < n {
+            let d = *pa.add(i) - *pb.add(i);
+            sum += d * d;
+            i += 1;
+        }
+        sum
+    }
+}
+
+/// Dot product of int8 codes, exact in i32 (|code| <= 127, so a product fits an i16 and a
+/// pairwise sum fits an i32 for any dimension under `DIM_MAX`).
+#[inline]
+pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+    let n = a.len().min(b.len());
+    let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    let mut i = 0;
+    // SAFETY: every load reads 16 bytes at i..i+16 with i + 16 <= n, inside both slices.
+    unsafe {
+        let (mut s0, mut s1) = (i32x4_splat(0), i32x4_splat(0));
+        while i + 32 <= n {
+            let (x0, y0) = (load_i8(pa.add(i)), load_i8(pb.add(i)));
+            let (x1, y1) = (load_i8(pa.add(i + 16)), load_i8(pb.add(i + 16)));
+            // i8 x i8 -> i16 lanes, then adjacent pairs -> i32 lanes.
+            s0 = i32x4_add(s0, i32x4_extadd_pairwise_i16x8(i16x8_extmul_low_i8x16(x0, y0)));
+            s0 = i32x4_add(s0, i32x4_extadd_pairwise_i16x8(i16x8_extmul_high_i8x16(x0, y0)));
+            s1 = i32x4_add(s1, i32x4_extadd_pairwise_i16x8(i16x8_extmul_low_i8x16(x1, y1)));
+            s1 = i32x4_add(s1, i32x4_extadd_pairwise_i16x8(i16x8_extmul_high_i8x16(x1, y1)));
+            i += 32;
+        }
+        while i + 16 <= n {
+            let (x, y) = (load_i8(pa.add(i)), load_i8(pb.add(i)));
+            s0 = i32x4_add(s0, i32x4_extadd_pairwise_i16x8(i16x8_extmul_low_i8x16(x, y)));
+            s0 = i32x4_add(s0, i32x4_extadd_pairwise_i16x8(i16x8_extmul_high_i8x16(x, y)));
+            i += 16;
+        }
+        let s = i32x4_add(s0, s1);
+        let mut sum = i32x4_extract_lane::<0>(s)
+            .wrapping_add(i32x4_extract_lane::<1>(s))
+            .wrapping_add(i32x4_extract_lane::<2>(s))
+            .wrapping_add(i32x4_extract_lane::<3>(s));
+        while i < n {
+            sum += *pa.add(i) as i32 * *pb.add(i) as i32;
+            i += 1;
+        }
+        sum
+    }
+}

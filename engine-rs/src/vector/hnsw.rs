@@ -1,0 +1,280 @@
+//! The HNSW index: construction and graph search (Malkov & Yashunin; hnswlib's `HierarchicalNSW`).
+//!
+//! Ids are dense u32s in insert order. Vectors live in one contiguous `Vec<f32>` (`dim` floats per
+//! id, unit length for cosine); neighbours in `graph.rs`. Deletes are tombstones (`maintain.rs`),
+//! brute force and the filter planner are in `exact.rs`, the file format in `persist.rs`.
+
+use std::cell::RefCell;
+
+use super::config::{HnswConfig, Quantization, HNSW_EF_MAX, HNSW_LEVEL_MAX, HNSW_NODES_MAX, SEARCH_K_MAX};
+use super::distance::{normalize, Metric};
+use super::graph::{Graph, NONE};
+use super::heap::Cand;
+use super::quant::{quantize, Int8Store};
+use super::rng::Rng;
+use super::search::{greedy_closest, search_layer};
+use super::select::select_neighbours;
+use super::visited::Visited;
+use crate::error::{Error, ErrorCode, Result};
+
+/// A search filter: true keeps the id. Evaluated inside the graph walk.
+pub type Filter<'a> = &'a dyn Fn(u32) -> bool;
+
+#[derive(Debug)]
+pub struct Hnsw {
+    pub(super) config: HnswConfig,
+    pub(super) vectors: Vec<f32>,
+    pub(super) graph: Graph,
+    /// Tombstones, one bit per id.
+    pub(super) deleted: Vec<u64>,
+    pub(super) deleted_count: usize,
+    pub(super) rng: Rng,
+    pub(super) int8: Option<Int8Store>,
+    /// Reused by searches; a filter that searches this index again gets a fresh one.
+    visited: RefCell<Visited>,
+}
+
+/// Row `id` of a contiguous vector array.
+#[inline]
+pub(super) fn row(vectors: &[f32], dim: usize, id: u32) -> &[f32] {
+    &vectors[id as usize * dim..(id as usize + 1) * dim]
+}
+
+impl Hnsw {
+    pub fn new(config: HnswConfig) -> Result<Hnsw> {
+        config.validate()?;
+        let int8 = match config.quantization {
+            Quantization::None => None,
+            Quantization::Int8 => Some(Int8Store::new(config.dim)),
+        };
+        Ok(Hnsw {
+            rng: Rng::new(config.seed),
+            graph: Graph::new(config.m),
+            config,
+            vectors: Vec::new(),
+            deleted: Vec::new(),
+            deleted_count: 0,
+            int8,
+            visited: RefCell::new(Visited::default()),
+        })
+    }
+
+    /// Assembles a loaded index (`persist.rs` has validated every part).
+    pub(super) fn from_parts(config: HnswConfig, vectors: Vec<f32>, graph: Graph, deleted: Vec<u64>, rng: Rng) -> Hnsw {
+        let mut int8 = match config.quantization {
+            Quantization::None => None,
+            Quantization::Int8 => Some(Int8Store::new(config.dim)),
+        };
+        if let Some(store) = &mut int8 {
+            // Codes are derived data: recomputing them costs one pass over the vectors.
+            for v in vectors.chunks_exact(config.dim) {
+                store.push(v);
+            }
+        }
+        let deleted_count = deleted.iter().map(|w| w.count_ones() as usize).sum();
+        Hnsw { config, vectors, graph, deleted, deleted_count, rng, int8, visited: RefCell::new(Visited::default()) }
+    }
+
+    pub fn config(&self) -> &HnswConfig {
+        &self.config
+    }
+
+    /// Ids ever assigned, deleted ones included.
+    pub fn len(&self) -> usize {
+        self.graph.len()
+    }
+
+    pub fn live_len(&self) -> usize {
+        self.graph.len() - self.deleted_count
+    }
+
+    pub fn is_deleted(&self, id: u32) -> bool {
+        (id as usize) < self.graph.len() && self.deleted[id as usize / 64] >> (id % 64) & 1 == 1
+    }
+
+    /// The stored vector of `id` (unit length for cosine), deleted ones included.
+    pub fn vector(&self, id: u32) -> Option<&[f32]> {
+        if (id as usize) < self.graph.len() {
+            Some(row(&self.vectors, self.config.dim, id))
+        } else {
+            None
+        }
+    }
+
+    /// Checks dimension and values, and normalises for cosine. Errors: `InvalidArgument`.
+    pub(super) fn prepare(&self, vector: &[f32], what: &str) -> Result<Vec<f32>> {
+        if vector.len() != self.config.dim {
+            return Err(Error::invalid_argument(format!(
+                "{} has dimension {}, the index expects {}",
+                what,
+                vector.len(),
+                self.config.dim
+            )));
+        }
+        if let Some(i) = vector.iter().position(|x| !x.is_finite()) {
+            return Err(Error::invalid_argument(format!("{} has a NaN or infinite value at index {}", what, i)));
+        }
+        let mut v = vector.to_vec();
+        if self.config.metric == Metric::Cosine && !normalize(&mut v) {
+            return Err(Error::invalid_argument(format!(
+                "{} is all zeros (or too large to normalise): cosine needs a direction",
+                what
+            )));
+        }
+        Ok(v)
+    }
+
+    /// Adds a vector and returns its id. Errors: `InvalidArgument` (dimension, NaN/inf, zero
+    /// vector under cosine; nothing is inserted), `LimitExceeded` when the id space is full.
+    pub fn insert(&mut self, vector: &[f32]) -> Result<u32> {
+        let v = self.prepare(vector, "the vector")?;
+        if self.graph.len() >= HNSW_NODES_MAX {
+            return Err(Error::new(ErrorCode::LimitExceeded, "the vector index is full: split the collection"));
+        }
+        let level = self.random_level();
+        let id = self.graph.add_node(level);
+        self.vectors.extend_from_slice(&v);
+        if let Some(store) = &mut self.int8 {
+            store.push(&v);
+        }
+        if self.deleted.len() * 64 < self.graph.len() {
+            self.deleted.push(0);
+        }
+        if self.graph.entry() != id {
+            self.link(id, level, &v);
+        }
+        Ok(id)
+    }
+
+    /// hnswlib's level draw: `floor(-ln(U) / ln(m))`, capped.
+    fn random_level(&mut self) -> usize {
+        let ml = 1.0 / (self.config.m as f64).ln();
+        let level = (-self.rng.unit_open().ln() * ml) as usize;
+        level.min(HNSW_LEVEL_MAX)
+    }
+
+    /// Connects new node `id` (vector `v`) on its layers, from the top down.
+    fn link(&mut self, id: u32, level: usize, v: &[f32]) {
+        let (dim, metric, m, ef) = (self.config.dim, self.config.metric, self.config.m, self.config.ef_construction);
+        let top = self.graph.max_level();
+        let entry = self.graph.entry();
+        let mut visited = self.visited.replace(Visited::default());
+        let mut cur = {
+            let vectors = &self.vectors;
+            let dist = |x: u32| metric.distance(v, row(vectors, dim, x));
+            let mut cur = Cand::new(dist(entry), entry);
+            for l in (level + 1..=top).rev() {
+                cur = greedy_closest(&self.graph, cur, l, &dist);
+            }
+            cur
+        };
+        for l in (0..=level.min(top)).rev() {
+            let found = {
+                let vectors = &self.vectors;
+                let dist = |x: u32| metric.distance(v, row(vectors, dim, x));
+                search_layer(&self.graph, &mut visited, cur, ef, l, &dist, &|_| true, false)
+            };
+            let chosen = {
+                let vectors = &self.vectors;
+                let pair = |a: u32, b: u32| metric.distance(row(vectors, dim, a), row(vectors, dim, b));
+                select_neighbours(&found, m, &pair)
+            };
+            self.graph.set_neighbours(id, l, &chosen);
+            for &nb in &chosen {
+                self.add_link(nb, id, l);
+            }
+            cur = found[0];
+        }
+        self.visited.replace(visited);
+        if level > top {
+            self.graph.set_entry(id);
+        }
+    }
+
+    /// Adds the back link `from -> to`; a full list is re-selected with the heuristic.
+    pub(super) fn add_link(&mut self, from: u32, to: u32, level: usize) {
+        if self.graph.push_neighbour(from, level, to) {
+            return;
+        }
+        let (dim, metric) = (self.config.dim, self.config.metric);
+        let vectors = &self.vectors;
+        let base = row(vectors, dim, from);
+        let mut cands: Vec<Cand> = self.graph.neighbours(from, level).iter().chain(std::iter::once(&to))
+            .map(|&x| Cand::new(metric.distance(base, row(vectors, dim, x)), x))
+            .collect();
+        cands.sort_unstable();
+        let pair = |a: u32, b: u32| metric.distance(row(vectors, dim, a), row(vectors, dim, b));
+        let chosen = select_neighbours(&cands, self.config.capacity(level), &pair);
+        self.graph.set_neighbours(from, level, &chosen);
+    }
+
+    /// Checks k and ef and returns the effective ef (at least k).
+    pub(super) fn check_k_ef(&self, k: usize, ef: Option<usize>) -> Result<usize> {
+        if k > SEARCH_K_MAX {
+            return Err(Error::invalid_argument(format!("k = {} is over the limit of {}", k, SEARCH_K_MAX)));
+        }
+        let ef = ef.unwrap_or(self.config.ef_search);
+        if ef == 0 || ef > HNSW_EF_MAX {
+            return Err(Error::invalid_argument(format!("ef = {} is out of range: use 1 to {}", ef, HNSW_EF_MAX)));
+        }
+        Ok(ef.max(k))
+    }
+
+    /// The k best live ids by graph walk, best first, as `(id, score)`; ignores the exact-scan
+    /// planner (`search` is the usual entry). `ef: None` takes the config's `ef_search`.
+    pub fn search_graph(&self, query: &[f32], k: usize, ef: Option<usize>, filter: Option<Filter>) -> Result<Vec<(u32, f32)>> {
+        let ef = self.check_k_ef(k, ef)?;
+        let q = self.prepare(query, "the query")?;
+        Ok(self.walk(&q, k, ef, filter))
+    }
+
+    /// Graph search of a prepared query.
+    pub(super) fn walk(&self, q: &[f32], k: usize, ef: usize, filter: Option<Filter>) -> Vec<(u32, f32)> {
+        let entry = self.graph.entry();
+        if k == 0 || entry == NONE {
+            return Vec::new();
+        }
+        let mut fresh = Visited::default();
+        let mut pooled = self.visited.try_borrow_mut();
+        let visited = match pooled {
+            Ok(ref mut v) => &mut **v,
+            Err(_) => &mut fresh,
+        };
+        let filtered = filter.is_some() || self.deleted_count > 0;
+        let accept = |id: u32| !self.is_deleted(id) && filter.map_or(true, |f| f(id));
+        let (dim, metric) = (self.config.dim, self.config.metric);
+        let mut found = match &self.int8 {
+            None => {
+                let dist = |x: u32| metric.distance(q, row(&self.vectors, dim, x));
+                self.descend_and_walk(visited, ef, &dist, &accept, filtered)
+            }
+            Some(store) => {
+                let mut codes = vec![0i8; dim];
+                let qp = quantize(q, &mut codes);
+                let dist = |x: u32| store.distance(metric, &codes, &qp, x);
+                let mut found = self.descend_and_walk(visited, ef, &dist, &accept, filtered);
+                // Re-rank the walk's candidates with the f32 vectors.
+                for c in found.iter_mut() {
+                    c.dist = metric.distance(q, row(&self.vectors, dim, c.id));
+                }
+                found.sort_unstable();
+                found
+            }
+        };
+        found.truncate(k);
+        found.into_iter().map(|c| (c.id, metric.score(c.dist))).collect()
+    }
+
+    pub(super) fn descend_and_walk<D, A>(&self, visited: &mut Visited, ef: usize, dist: &D, accept: &A, filtered: bool) -> Vec<Cand>
+    where
+        D: Fn(u32) -> f32,
+        A: Fn(u32) -> bool,
+    {
+        let entry = self.graph.entry();
+        let mut cur = Cand::new(dist(entry), entry);
+        for l in (1..=self.graph.max_level()).rev() {
+            cur = greedy_closest(&self.graph, cur, l, dist);
+        }
+        search_layer(&self.graph, visited, cur, ef, 0, dist, accept, filtered)
+    }
+}

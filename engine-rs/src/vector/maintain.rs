@@ -1,0 +1,160 @@
+//! Deletes, updates, link repair and compaction.
+//!
+//! A delete is a tombstone: the node is never returned but keeps its links, so walks still route
+//! through it (hnswlib's `markDelete`). `repair` then relinks every live node that points at a
+//! tombstone to live nodes found behind it, and unlinks the tombstones; ids stay stable.
+//! `compact` rebuilds from the live vectors with new dense ids, for when tombstones pile up.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::config::{HnswConfig, HNSW_NODES_MAX};
+use super::graph::NONE;
+use super::heap::Cand;
+use super::hnsw::{row, Hnsw};
+use super::search::search_layer;
+use super::select::select_neighbours;
+use super::visited::Visited;
+use crate::error::{Error, ErrorCode, Result};
+
+/// Tombstones (as a fraction of all ids) over which `needs_compact` says rebuild.
+pub const COMPACT_TOMBSTONE_FRACTION: f64 = 0.3;
+/// Live candidates gathered behind tombstones per repaired list, as a multiple of its capacity.
+const REPAIR_CANDIDATES_PER_SLOT: usize = 4;
+
+impl Hnsw {
+    /// Tombstones `id`: it is never returned again. Returns false if it already was deleted.
+    /// Errors: `InvalidArgument` for an id never assigned.
+    pub fn delete(&mut self, id: u32) -> Result<bool> {
+        if id as usize >= self.len() {
+            return Err(Error::invalid_argument(format!("vector id {} does not exist (the index has {})", id, self.len())));
+        }
+        if self.is_deleted(id) {
+            return Ok(false);
+        }
+        self.deleted[id as usize / 64] |= 1u64 << (id % 64);
+        self.deleted_count += 1;
+        Ok(true)
+    }
+
+    /// Replaces the vector of `id`: validates `vector`, deletes `id`, inserts under a new id
+    /// (returned). On error nothing changes.
+    pub fn update(&mut self, id: u32, vector: &[f32]) -> Result<u32> {
+        self.prepare(vector, "the vector")?;
+        if id as usize >= self.len() || self.is_deleted(id) {
+            return Err(Error::invalid_argument(format!("vector id {} is not a live id of the index", id)));
+        }
+        if self.len() >= HNSW_NODES_MAX {
+            // Checked before the delete, so a full index keeps the old vector.
+            return Err(Error::new(ErrorCode::LimitExceeded, "the vector index is full: compact or split the collection"));
+        }
+        self.delete(id)?;
+        self.insert(vector)
+    }
+
+    /// True when tombstones exceed `COMPACT_TOMBSTONE_FRACTION` of the ids.
+    pub fn needs_compact(&self) -> bool {
+        self.deleted_count as f64 > COMPACT_TOMBSTONE_FRACTION * self.len() as f64
+    }
+
+    /// Relinks live nodes around tombstones, then unlinks the tombstones and moves the entry point
+    /// to a live node. Returns the number of neighbour lists rewritten.
+    pub fn repair(&mut self) -> usize {
+        if self.deleted_count == 0 {
+            return 0;
+        }
+        let mut rewritten = 0;
+        for level in (0..=self.graph.max_level()).rev() {
+            for id in 0..self.len() as u32 {
+                if self.graph.level(id) >= level && !self.is_deleted(id) && self.repair_list(id, level) {
+                    rewritten += 1;
+                }
+            }
+        }
+        for id in 0..self.len() as u32 {
+            if self.is_deleted(id) {
+                for level in 0..=self.graph.level(id) {
+                    self.graph.set_neighbours(id, level, &[]);
+                }
+            }
+        }
+        if self.is_deleted(self.graph.entry()) {
+            let best = (0..self.len() as u32).filter(|&id| !self.is_deleted(id)).max_by_key(|&id| (self.graph.level(id), u32::MAX - id));
+            if let Some(id) = best {
+                self.graph.set_entry(id);
+            }
+        }
+        rewritten
+    }
+
+    /// Rewrites the list of live node `id` on `level` if it links to a tombstone.
+    fn repair_list(&mut self, id: u32, level: usize) -> bool {
+        let nbs = self.graph.neighbours(id, level);
+        if !nbs.iter().any(|&nb| self.is_deleted(nb)) {
+            return false;
+        }
+        let cap = self.config.capacity(level);
+        // Live neighbours, plus live nodes reached through tombstones (breadth first).
+        let mut seen: HashSet<u32> = nbs.iter().copied().collect();
+        seen.insert(id);
+        let mut live: Vec<u32> = nbs.iter().copied().filter(|&nb| !self.is_deleted(nb)).collect();
+        let mut queue: VecDeque<u32> = nbs.iter().copied().filter(|&nb| self.is_deleted(nb)).collect();
+        while let Some(d) = queue.pop_front() {
+            if live.len() >= cap * REPAIR_CANDIDATES_PER_SLOT {
+                break;
+            }
+            for &x in self.graph.neighbours(d, level) {
+                if seen.insert(x) {
+                    if self.is_deleted(x) {
+                        queue.push_back(x);
+                    } else {
+                        live.push(x);
+                    }
+                }
+            }
+        }
+        let (dim, metric) = (self.config.dim, self.config.metric);
+        let base = row(&self.vectors, dim, id).to_vec();
+        let mut cands: Vec<Cand> = live.iter().map(|&x| Cand::new(metric.distance(&base, row(&self.vectors, dim, x)), x)).collect();
+        if cands.len() < cap / 4 {
+            // Cut off: look the neighbours up from the entry point, as an insert would.
+            cands = self.search_from_entry(&base, level, id);
+        }
+        cands.sort_unstable();
+        let vectors = &self.vectors;
+        let pair = |a: u32, b: u32| metric.distance(row(vectors, dim, a), row(vectors, dim, b));
+        let chosen = select_neighbours(&cands, cap, &pair);
+        self.graph.set_neighbours(id, level, &chosen);
+        true
+    }
+
+    /// Live nodes near `v` on `level` (excluding `skip`), by a walk from the entry point.
+    fn search_from_entry(&self, v: &[f32], level: usize, skip: u32) -> Vec<Cand> {
+        let (dim, metric) = (self.config.dim, self.config.metric);
+        let entry = self.graph.entry();
+        if entry == NONE || self.graph.level(entry) < level {
+            return Vec::new();
+        }
+        let dist = |x: u32| metric.distance(v, row(&self.vectors, dim, x));
+        let mut cur = Cand::new(dist(entry), entry);
+        for l in (level + 1..=self.graph.max_level()).rev() {
+            cur = super::search::greedy_closest(&self.graph, cur, l, &dist);
+        }
+        let accept = |x: u32| x != skip && !self.is_deleted(x);
+        let mut visited = Visited::default();
+        search_layer(&self.graph, &mut visited, cur, self.config.ef_construction, level, &dist, &accept, true)
+    }
+
+    /// A new index of the live vectors, in id order, and the map old id -> new id (`NONE` for
+    /// deleted ids). The caller swaps it in and renumbers its key -> id table.
+    pub fn compact(&self) -> Result<(Hnsw, Vec<u32>)> {
+        let config: HnswConfig = self.config.clone();
+        let mut out = Hnsw::new(config)?;
+        let mut remap = vec![NONE; self.len()];
+        for id in 0..self.len() as u32 {
+            if !self.is_deleted(id) {
+                remap[id as usize] = out.insert(row(&self.vectors, self.config.dim, id))?;
+            }
+        }
+        Ok((out, remap))
+    }
+}

@@ -1,0 +1,42 @@
+//! Vector search: distance kernels (scalar reference + wasm SIMD128) and the HNSW index.
+//! Not wired to the ABI yet: the vector-collections work connects it to keys, WAL and checkpoints.
+//!
+//! - `distance` / `distance_simd`: metrics, kernels, user-facing scores; `quant`: int8 codes.
+//! - `hnsw`: the index, insert and graph search; `graph` neighbour storage; `search` one-layer
+//!   walk; `select` the neighbour heuristic; `visited`, `heap`, `rng` their helpers.
+//! - `exact`: brute force and the filter planner; `maintain`: delete, update, repair, compact;
+//!   `persist`: the flat file format; `config`: parameters, defaults and limits.
+#![allow(dead_code)]
+
+mod config;
+mod distance;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod distance_simd;
+mod exact;
+mod graph;
+mod heap;
+mod hnsw;
+mod maintain;
+mod persist;
+mod quant;
+mod rng;
+mod search;
+mod select;
+mod visited;
+
+#[cfg(test)]
+mod testdata;
+#[cfg(test)]
+mod tests_bench;
+#[cfg(test)]
+mod tests_hnsw;
+#[cfg(test)]
+mod tests_persist;
+
+// Unused until the vector collections wire the index to the ABI.
+#[allow(unused_imports)]
+pub use config::{HnswConfig, Quantization};
+#[allow(unused_imports)]
+pub use distance::Metric;
+#[allow(unused_imports)]
+pub use hnsw::{Filter, Hnsw};

@@ -1,0 +1,85 @@
+//! Walking one layer of the graph (hnswlib's `searchBaseLayerST`).
+//!
+//! `dist(id)` measures a node against the query (f32 or int8, the caller decides); `accept(id)`
+//! says whether a node may be returned. Rejected nodes (tombstones, filtered out) are still
+//! expanded, so they keep routing; while fewer than `ef` nodes are accepted the walk does not stop
+//! at the distance bound, which is what lets a filtered search still fill its results.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::graph::Graph;
+use super::heap::Cand;
+use super::visited::Visited;
+
+/// Greedy descent on an upper layer: moves to the closest neighbour until none is closer.
+pub fn greedy_closest<D: Fn(u32) -> f32>(graph: &Graph, mut cur: Cand, level: usize, dist: &D) -> Cand {
+    loop {
+        let mut moved = false;
+        for &nb in graph.neighbours(cur.id, level) {
+            let d = dist(nb);
+            if d < cur.dist {
+                cur = Cand::new(d, nb);
+                moved = true;
+            }
+        }
+        if !moved {
+            return cur;
+        }
+    }
+}
+
+/// The best `ef` accepted nodes reachable on `level` from `entry`, nearest first.
+/// `filtered` tells whether `accept` can say no (tombstones or a filter): then the walk only stops
+/// early once `ef` nodes are accepted.
+#[allow(clippy::too_many_arguments)]
+pub fn search_layer<D, A>(
+    graph: &Graph,
+    visited: &mut Visited,
+    entry: Cand,
+    ef: usize,
+    level: usize,
+    dist: &D,
+    accept: &A,
+    filtered: bool,
+) -> Vec<Cand>
+where
+    D: Fn(u32) -> f32,
+    A: Fn(u32) -> bool,
+{
+    visited.reset(graph.len());
+    let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(ef + 1);
+    let mut candidates: BinaryHeap<Reverse<Cand>> = BinaryHeap::with_capacity(ef * 2);
+    let mut bound = f32::INFINITY;
+    if accept(entry.id) {
+        top.push(entry);
+        bound = entry.dist;
+    }
+    candidates.push(Reverse(entry));
+    visited.insert(entry.id);
+
+    while let Some(Reverse(c)) = candidates.pop() {
+        if c.dist > bound && (top.len() >= ef || !filtered) {
+            break;
+        }
+        for &nb in graph.neighbours(c.id, level) {
+            if !visited.insert(nb) {
+                continue;
+            }
+            let d = dist(nb);
+            if top.len() < ef || d < bound {
+                candidates.push(Reverse(Cand::new(d, nb)));
+                if accept(nb) {
+                    top.push(Cand::new(d, nb));
+                    if top.len() > ef {
+                        top.pop();
+                    }
+                }
+                if let Some(worst) = top.peek() {
+                    bound = worst.dist;
+                }
+            }
+        }
+    }
+    top.into_sorted_vec()
+}

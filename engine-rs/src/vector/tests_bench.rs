@@ -1,0 +1,75 @@
+//! Timings on 10k x 128-d clustered vectors. Ignored by default; run in release:
+//! `cargo test --release --lib vector::tests_bench -- --ignored --nocapture`.
+
+use std::cell::Cell;
+use std::time::Instant;
+
+use super::testdata::{build, clustered, queries, recall};
+use super::visited::Visited;
+use super::{HnswConfig, Metric, Quantization};
+
+fn run(metric: Metric, quantization: Quantization, sigma: f32) {
+    let (n, dim, clusters) = (10_000, 128, 30);
+    let data = clustered(n, dim, clusters, sigma, 11);
+    let qs = queries(200, dim, clusters, sigma, 11);
+    let mut c = HnswConfig::new(dim, metric);
+    c.quantization = quantization;
+    let t = Instant::now();
+    let index = build(c, &data);
+    let secs = t.elapsed().as_secs_f64();
+    println!("{:?} {:?} sigma {}: build {:.0} vectors/s ({:.2}s)", metric, quantization, sigma, n as f64 / secs, secs);
+    for ef in [10, 16, 32, 64, 128, 256] {
+        let r = recall(&index, &qs, 10, Some(ef));
+        let t = Instant::now();
+        let rounds = 5;
+        for _ in 0..rounds {
+            for q in &qs {
+                index.search(q, 10, Some(ef), None).unwrap();
+            }
+        }
+        let qps = (rounds * qs.len()) as f64 / t.elapsed().as_secs_f64();
+        println!("  ef {:>3}: recall@10 {:.4}, {:>7.0} QPS", ef, r, qps);
+    }
+    // Distance evaluations per walk, to calibrate the filter planner (`exact.rs`).
+    for (ef, modulo) in [(64u32, 1u32), (64, 2), (64, 10), (64, 50), (16, 1), (128, 1)] {
+        let count = Cell::new(0usize);
+        for q in &qs {
+            let q = index.prepare(q, "q").unwrap();
+            let dist = |x: u32| {
+                count.set(count.get() + 1);
+                metric.distance(&q, index.vector(x).unwrap())
+            };
+            let accept = |x: u32| x % modulo == 0;
+            index.descend_and_walk(&mut Visited::default(), ef as usize, &dist, &accept, modulo > 1);
+        }
+        println!("  ef {} filter 1/{}: {} distances per query", ef, modulo, count.get() / qs.len());
+    }
+    let t = Instant::now();
+    for q in &qs {
+        index.exact_search(q, 10, None).unwrap();
+    }
+    println!("  exact: {:.0} QPS", qs.len() as f64 / t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let bytes = index.to_bytes();
+    let save = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let loaded = super::Hnsw::from_bytes(&bytes).unwrap();
+    println!(
+        "  save {:.1} ms, load {:.1} ms for {:.1} MB ({} ids)",
+        save * 1e3,
+        t.elapsed().as_secs_f64() * 1e3,
+        bytes.len() as f64 / 1e6,
+        loaded.len()
+    );
+}
+
+#[test]
+#[ignore]
+fn bench_10k_128d_clustered() {
+    for sigma in [0.5f32, 1.0] {
+        for metric in [Metric::Cosine, Metric::L2, Metric::Dot] {
+            run(metric, Quantization::None, sigma);
+        }
+    }
+    run(Metric::L2, Quantization::Int8, 1.0);
+}

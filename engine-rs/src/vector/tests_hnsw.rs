@@ -1,0 +1,221 @@
+//! HNSW behaviour against the exact scan: recall, filters, deletes, updates, bad input.
+
+use super::graph::NONE;
+use super::rng::Rng;
+use super::testdata::{build, clustered, config, queries, recall};
+use super::{Hnsw, HnswConfig, Metric, Quantization};
+use crate::error::ErrorCode;
+
+/// Debug builds run the kernels ~50x slower: they test a smaller set.
+const N: usize = if cfg!(debug_assertions) { 1000 } else { 2000 };
+const DIM: usize = 32;
+const CLUSTERS: usize = 20;
+const SIGMA: f32 = 1.0;
+
+fn data() -> Vec<Vec<f32>> {
+    clustered(N, DIM, CLUSTERS, SIGMA, 42)
+}
+
+fn qs(count: usize) -> Vec<Vec<f32>> {
+    queries(count, DIM, CLUSTERS, SIGMA, 42)
+}
+
+#[test]
+fn recall_at_10_reaches_0_95_at_default_ef_and_0_99_at_ef_256_for_every_metric() {
+    let (data, qs) = (data(), qs(100));
+    for metric in [Metric::Cosine, Metric::L2, Metric::Dot] {
+        let index = build(config(DIM, metric), &data);
+        let r = recall(&index, &qs, 10, None);
+        let r_wide = recall(&index, &qs, 10, Some(256));
+        // At ef = k the walk has no slack: a graph with weak links (no back links, no
+        // heuristic) falls well below this, while at ef 64 it would still look fine.
+        let r_narrow = recall(&index, &qs, 10, Some(10));
+        println!("{:?}: recall@10 {:.4} at default ef, {:.4} at ef 256, {:.4} at ef 10", metric, r, r_wide, r_narrow);
+        assert!(r >= 0.95, "{:?} recall {}", metric, r);
+        assert!(r_narrow >= 0.85, "{:?} recall at ef 10 {}", metric, r_narrow);
+        assert!(r_wide >= 0.99, "{:?} recall at ef 256 {}", metric, r_wide);
+    }
+}
+
+#[test]
+fn int8_walk_with_f32_rerank_keeps_recall() {
+    let (data, qs) = (data(), qs(100));
+    for metric in [Metric::Cosine, Metric::L2, Metric::Dot] {
+        let mut c = config(DIM, metric);
+        c.quantization = Quantization::Int8;
+        let index = build(c, &data);
+        let r = recall(&index, &qs, 10, None);
+        println!("{:?} int8: recall@10 {:.4}", metric, r);
+        assert!(r >= 0.95, "{:?} int8 recall {}", metric, r);
+        // Scores are the exact f32 ones after re-ranking.
+        let got = index.search(&qs[0], 1, None, None).unwrap();
+        let exact = index.exact_search(&qs[0], 1, None).unwrap();
+        assert_eq!(got, exact);
+    }
+}
+
+type NamedFilter = (&'static str, Box<dyn Fn(u32) -> bool>);
+
+#[test]
+fn filtered_search_returns_only_matches_and_k_of_them_whenever_k_exist() {
+    let (data, qs) = (data(), qs(30));
+    let index = build(config(DIM, Metric::L2), &data);
+    // From half the ids down to 3 ids, and one filter correlated with position (a cluster).
+    let cluster_of_first: Vec<bool> = {
+        let first = index.exact_search(&qs[0], 150, None).unwrap();
+        let mut keep = vec![false; N];
+        first.iter().for_each(|(id, _)| keep[*id as usize] = true);
+        keep
+    };
+    let filters: Vec<NamedFilter> = vec![
+        ("half", Box::new(|id: u32| id % 2 == 0)),
+        ("tenth", Box::new(|id: u32| id % 10 == 3)),
+        ("1%", Box::new(|id: u32| id % 100 == 7)),
+        ("3 ids", Box::new(|id: u32| id == 5 || id == 500 || id == 999)),
+        ("none", Box::new(|_: u32| false)),
+        ("near q0", Box::new(move |id: u32| cluster_of_first[id as usize])),
+    ];
+    for (name, f) in &filters {
+        let f: &dyn Fn(u32) -> bool = &**f;
+        let matches = (0..N as u32).filter(|&id| f(id)).count();
+        // Planned search (exact scan or walk) and the walk alone, both against the oracle.
+        let (mut hits, mut walk_hits, mut total) = (0, 0, 0);
+        for q in &qs {
+            let exact = index.exact_search(q, 10, Some(f)).unwrap();
+            let got = index.search(q, 10, None, Some(f)).unwrap();
+            let walked = index.search_graph(q, 10, None, Some(f)).unwrap();
+            for (label, res) in [("search", &got), ("walk", &walked)] {
+                assert!(res.iter().all(|(id, _)| f(*id)), "{} {}: a result fails the filter", label, name);
+                assert!(res.windows(2).all(|w| w[0].1 >= w[1].1), "{} {}: not best first", label, name);
+            }
+            assert_eq!(got.len(), matches.min(10), "{}: result count", name);
+            hits += got.iter().filter(|(id, _)| exact.iter().any(|(e, _)| e == id)).count();
+            walk_hits += walked.iter().filter(|(id, _)| exact.iter().any(|(e, _)| e == id)).count();
+            total += exact.len();
+        }
+        let (r, rw) = (hits as f64 / total.max(1) as f64, walk_hits as f64 / total.max(1) as f64);
+        println!("filter {}: {} matches, recall {:.4}, walk alone {:.4}", name, matches, r, rw);
+        assert!(total == 0 || r >= 0.95, "{}: filtered recall {}", name, r);
+        assert!(total == 0 || rw >= 0.9, "{}: filtered walk recall {}", name, rw);
+    }
+    assert!(index.filter_prefers_exact(0.001, 64) && !index.filter_prefers_exact(1.0, 64));
+}
+
+#[test]
+fn deleted_ids_are_never_returned_and_recall_holds_after_20_percent_deletes_and_repair() {
+    let (data, qs) = (data(), qs(100));
+    let mut index = build(config(DIM, Metric::Cosine), &data);
+    let mut rng = Rng::new(9);
+    let mut dead = vec![false; N];
+    while dead.iter().filter(|d| **d).count() < N / 5 {
+        let id = rng.next_u32() % N as u32;
+        assert_eq!(index.delete(id).unwrap(), !dead[id as usize]);
+        dead[id as usize] = true;
+    }
+    // The entry point is likely to have been deleted too: make sure.
+    let entry = index.graph.entry();
+    if !dead[entry as usize] {
+        index.delete(entry).unwrap();
+        dead[entry as usize] = true;
+    }
+    assert_eq!(index.live_len(), N - dead.iter().filter(|d| **d).count());
+    let check = |index: &Hnsw, stage: &str| {
+        for q in &qs {
+            for (id, _) in index.search(q, 10, None, None).unwrap() {
+                assert!(!dead[id as usize], "{}: deleted id {} returned", stage, id);
+            }
+        }
+        let (r, r_narrow) = (recall(index, &qs, 10, None), recall(index, &qs, 10, Some(10)));
+        println!("after deletes, {}: recall@10 {:.4}, {:.4} at ef 10", stage, r, r_narrow);
+        assert!(r >= 0.95 && r_narrow >= 0.85, "{}: recall {} / {}", stage, r, r_narrow);
+    };
+    check(&index, "before repair");
+    assert!(index.repair() > 0);
+    check(&index, "after repair");
+    // No live list points at a tombstone, and the entry point is live.
+    for id in 0..N as u32 {
+        for level in 0..=index.graph.level(id) {
+            assert!(index.graph.neighbours(id, level).iter().all(|&nb| !dead[nb as usize]));
+        }
+    }
+    assert!(!dead[index.graph.entry() as usize]);
+    // Inserting after repair keeps working; compacting renumbers the live ids densely.
+    let extra = index.insert(&qs[0]).unwrap();
+    assert_eq!(index.search(&qs[0], 1, None, None).unwrap()[0].0, extra);
+    let (compact, remap) = index.compact().unwrap();
+    assert_eq!(compact.len(), index.live_len());
+    assert!(remap.iter().enumerate().all(|(old, &new)| (new == NONE) == index.is_deleted(old as u32)));
+    assert_eq!(compact.search(&qs[0], 1, None, None).unwrap()[0].0, remap[extra as usize]);
+}
+
+#[test]
+fn update_moves_a_vector_to_a_new_id_and_the_old_one_is_gone() {
+    let data = data();
+    let mut index = build(config(DIM, Metric::L2), &data[..500]);
+    let new_id = index.update(7, &data[900]).unwrap();
+    assert_eq!(new_id, 500);
+    let got = index.search(&data[900], 3, None, None).unwrap();
+    assert_eq!(got[0], (500, -0.0));
+    assert!(index.search(&data[7], 50, None, None).unwrap().iter().all(|(id, _)| *id != 7));
+    assert_eq!(index.update(7, &data[1]).unwrap_err().code, ErrorCode::InvalidArgument);
+    assert_eq!(index.update(8, &[1.0]).unwrap_err().code, ErrorCode::InvalidArgument);
+    assert!(!index.is_deleted(8), "a failed update leaves the old vector");
+    assert_eq!((index.len(), index.live_len()), (501, 500));
+}
+
+#[test]
+fn bad_vectors_are_rejected_and_nothing_is_inserted() {
+    let mut index = Hnsw::new(config(4, Metric::Cosine)).unwrap();
+    index.insert(&[1.0, 0.0, 0.0, 0.0]).unwrap();
+    let bad: [&[f32]; 6] = [
+        &[1.0, 2.0, 3.0],
+        &[1.0, 2.0, 3.0, 4.0, 5.0],
+        &[1.0, f32::NAN, 0.0, 0.0],
+        &[f32::INFINITY, 0.0, 0.0, 0.0],
+        &[0.0, 0.0, f32::NEG_INFINITY, 0.0],
+        &[0.0, 0.0, 0.0, 0.0],
+    ];
+    for v in bad {
+        assert_eq!(index.insert(v).unwrap_err().code, ErrorCode::InvalidArgument, "{:?}", v);
+        assert_eq!(index.search(v, 1, None, None).unwrap_err().code, ErrorCode::InvalidArgument);
+    }
+    assert_eq!(index.len(), 1);
+    assert_eq!(index.vectors.len(), 4);
+    assert_eq!(index.search(&[1.0, 0.0, 0.0, 0.0], 100_000, None, None).unwrap_err().code, ErrorCode::InvalidArgument);
+    assert_eq!(index.search(&[1.0, 0.0, 0.0, 0.0], 1, Some(0), None).unwrap_err().code, ErrorCode::InvalidArgument);
+    let mut c = config(4, Metric::L2);
+    c.m = 1;
+    assert_eq!(Hnsw::new(c).unwrap_err().code, ErrorCode::InvalidArgument);
+    assert_eq!(Hnsw::new(config(0, Metric::L2)).unwrap_err().code, ErrorCode::InvalidArgument);
+}
+
+#[test]
+fn small_and_empty_indexes_answer_exactly() {
+    let mut index = Hnsw::new(config(2, Metric::Dot)).unwrap();
+    assert!(index.search(&[1.0, 1.0], 5, None, None).unwrap().is_empty());
+    for v in [[1.0f32, 0.0], [0.0, 2.0], [3.0, 3.0]] {
+        index.insert(&v).unwrap();
+    }
+    assert_eq!(index.search(&[1.0, 1.0], 0, None, None).unwrap(), vec![]);
+    assert_eq!(index.search(&[1.0, 1.0], 5, None, None).unwrap(), vec![(2, 6.0), (1, 2.0), (0, 1.0)]);
+}
+
+#[test]
+fn same_seed_and_inserts_build_the_same_graph() {
+    let data = &data()[..400];
+    let a = build(config(DIM, Metric::L2), data);
+    let b = build(config(DIM, Metric::L2), data);
+    assert_eq!(a.to_bytes(), b.to_bytes());
+    let mut other = config(DIM, Metric::L2);
+    other.seed = 1;
+    assert_ne!(build(other, data).to_bytes(), a.to_bytes());
+}
+
+#[test]
+fn a_filter_that_searches_the_same_index_does_not_panic() {
+    let data = &data()[..300];
+    let index = build(HnswConfig::new(DIM, Metric::L2), data);
+    let inner = |id: u32| index.search(&data[0], 1, None, None).map(|r| r[0].0 != id).unwrap_or(false);
+    let got = index.search_graph(&data[0], 5, None, Some(&inner)).unwrap();
+    assert!(got.len() == 5 && got.iter().all(|(id, _)| *id != 0));
+}
