@@ -10,11 +10,13 @@
 //! - `codec`: CRC32C and varints, shared by every on-disk format.
 //! - `wal`: WAL file header and record framing (length + CRC32C salted with the generation).
 //! - `segment`: immutable sorted segment files: writer, reader, k-way merge.
-//! - `checkpoint`: the manifest naming the live segments.
+//! - `checkpoint`: the manifest naming the live segments and collection index files.
 //! - `kv`: the memtable and the commit-record payload codec.
 //! - `mvcc`: snapshots registry and transactions (snapshot isolation, first committer wins).
-//! - `engine`: the `Engine` tying them together: open, reads, commits, cursors, checkpoints.
-//! - `vector`: distance kernels and HNSW; `text`: tokenizer and BM25 (not yet behind the ABI).
+//! - `engine`: the `Engine` tying them together: open, reads, commits, cursors, checkpoints, and
+//!   vector collections (indexes kept in step with the reserved keys, search).
+//! - `doc`: the reserved key layout, document records, metadata and filters.
+//! - `vector`: distance kernels and HNSW; `text`: tokenizer and BM25.
 //! - `abi`: the `extern "C"` boundary described in `ABI.md`.
 
 mod abi;
@@ -31,8 +33,9 @@ mod text;
 mod vector;
 mod wal;
 
-pub use checkpoint::Manifest;
-pub use engine::{CheckpointOutput, Engine, EngineConfig, EngineStats, OpenFinish, OpenPlan, WalReplay};
+pub use checkpoint::{index_file_name, segment_file_name, Manifest};
+pub use doc::{collection_key, document_key, encode_record, namespace_key};
+pub use engine::{CheckpointOutput, Engine, EngineConfig, EngineStats, OpenFinish, OpenPlan, WalReplay, TXN_LATEST};
 pub use error::{Error, ErrorCode};
 pub use segment::{Segment, SegmentEntry, SegmentWriter};
 pub use wal::{WalFileScan, WAL_HEADER_LEN};

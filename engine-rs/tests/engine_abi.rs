@@ -13,6 +13,7 @@ extern "C" {
     fn soch_init(flags: u32) -> i32;
     fn soch_load_manifest(ptr: usize, len: u32) -> i32;
     fn soch_load_segment(ptr: usize, len: u32) -> i32;
+    fn soch_load_file(name_ptr: usize, name_len: u32, data_ptr: usize, data_len: u32) -> i32;
     fn soch_replay_wal(ptr: usize, len: u32) -> i32;
     fn soch_open_finish() -> i32;
     fn soch_get(kptr: usize, klen: u32) -> i32;
@@ -95,8 +96,8 @@ fn init_empty() -> Vec<u8> {
 }
 
 #[test]
-fn the_abi_version_is_one() {
-    assert_eq!(unsafe { soch_abi_version() }, 1);
+fn the_abi_version_is_two() {
+    assert_eq!(unsafe { soch_abi_version() }, 2);
 }
 
 #[test]
@@ -145,6 +146,14 @@ fn wal_take_returns_last_seq_then_records_that_replay_into_a_new_instance() {
     assert_eq!(get(b"b").as_deref(), Some(&b"2"[..]));
 }
 
+/// Reads `name_len u16 | name` at `pos`.
+fn name_at(bytes: &[u8], pos: &mut usize) -> String {
+    let len = u16::from_le_bytes([bytes[*pos], bytes[*pos + 1]]) as usize;
+    let name = String::from_utf8(bytes[*pos + 2..*pos + 2 + len].to_vec()).unwrap();
+    *pos += 2 + len;
+    name
+}
+
 #[test]
 fn a_checkpoint_hands_over_a_segment_and_manifest_that_reopen() {
     init_empty();
@@ -153,16 +162,18 @@ fn a_checkpoint_hands_over_a_segment_and_manifest_that_reopen() {
     unsafe { soch_wal_take() };
     assert_eq!(unsafe { soch_checkpoint(0) }, 1);
     let output = out();
-    let segment_id = u64_at(&output, 0);
+    let manifest_len = u32_at(&output, 0) as usize;
+    let manifest = output[4..4 + manifest_len].to_vec();
+    let mut pos = 4 + manifest_len;
+    assert_eq!(u32_at(&output, pos), 1, "one file to write: the segment");
+    pos += 4;
+    let segment_name = name_at(&output, &mut pos);
+    assert!(segment_name.starts_with("seg-") && segment_name.ends_with(".sst"), "{}", segment_name);
     let ptr_size = std::mem::size_of::<usize>();
-    let segment_ptr = usize::from_le_bytes(output[8..8 + ptr_size].try_into().unwrap());
-    let mut pos = 8 + ptr_size;
-    let segment_len = u32_at(&output, pos) as usize;
-    let manifest_len = u32_at(&output, pos + 4) as usize;
-    pos += 8;
-    let manifest = output[pos..pos + manifest_len].to_vec();
-    pos += manifest_len;
-    assert_eq!(u32_at(&output, pos), 0, "no obsolete segments");
+    let segment_ptr = usize::from_le_bytes(output[pos..pos + ptr_size].try_into().unwrap());
+    let segment_len = u32_at(&output, pos + ptr_size) as usize;
+    pos += ptr_size + 4;
+    assert_eq!(u32_at(&output, pos), 0, "nothing to remove");
     assert_eq!(u64_at(&output, pos + 4), 2, "the next WAL generation");
     assert_eq!(output.len(), pos + 4 + 8 + 16);
     let segment = unsafe { std::slice::from_raw_parts(segment_ptr as *const u8, segment_len).to_vec() };
@@ -172,10 +183,12 @@ fn a_checkpoint_hands_over_a_segment_and_manifest_that_reopen() {
     let parts = scratch(&[&manifest]);
     assert_eq!(unsafe { soch_load_manifest(parts[0].0, parts[0].1) }, 0);
     let plan = out();
-    assert_eq!((u64_at(&plan, 0), u32_at(&plan, 8), u64_at(&plan, 12)), (2, 1, segment_id));
+    assert_eq!((u64_at(&plan, 0), u32_at(&plan, 8)), (2, 1));
+    assert_eq!(name_at(&plan, &mut 12), segment_name);
     let buffer = unsafe { soch_alloc(segment_len as u32) };
     unsafe { std::ptr::copy_nonoverlapping(segment.as_ptr(), buffer as *mut u8, segment_len) };
-    assert_eq!(unsafe { soch_load_segment(buffer, segment_len as u32) }, 0);
+    let parts = scratch(&[segment_name.as_bytes()]);
+    assert_eq!(unsafe { soch_load_file(parts[0].0, parts[0].1, buffer, segment_len as u32) }, 0, "{}", message());
     assert_eq!(unsafe { soch_open_finish() }, 0);
     assert_eq!((u64_at(&out(), 0), out()[8]), (2, 1));
     assert_eq!(get(b"a").as_deref(), Some(&b"1"[..]));

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{checkpoint, get, open, open_new, persist, scan_all, segment_name, wal_name, Disk, WAL_AND_VISIBLE};
+use common::{
+    checkpoint, get, open, open_new, persist, scan_all, wal_name, write_checkpoint_files, Disk, WAL_AND_VISIBLE,
+};
 use sochdb_engine::{Engine, ErrorCode};
 
 fn take_records(engine: &mut Engine) -> Vec<u8> {
@@ -116,8 +118,8 @@ fn wal_files_out_of_generation_order_are_corruption() {
     let manifest = disk.files["MANIFEST"].clone();
     let mut fresh = Engine::new(WAL_AND_VISIBLE);
     let plan = fresh.load_manifest(&manifest).unwrap();
-    for id in plan.segment_ids {
-        fresh.load_segment(disk.files[&segment_name(id)].clone()).unwrap();
+    for name in plan.files {
+        fresh.load_file(&name, disk.files[&name].clone()).unwrap();
     }
     let old_generation = plan.wal_generation - 1;
     let stale = sochdb_engine_test_header(old_generation);
@@ -171,8 +173,7 @@ fn a_crash_before_the_manifest_swap_reopens_from_the_old_manifest_and_both_wal_f
     let expected = scan_all(&mut engine, 0, b"", None, 100);
     let output = engine.checkpoint(false).unwrap().unwrap();
     // The host wrote the segment and the new WAL file, then died before replacing MANIFEST.
-    let segment = engine.segment_bytes(output.segment_id).unwrap().to_vec();
-    disk.files.insert(segment_name(output.segment_id), segment);
+    write_checkpoint_files(&engine, &mut disk, &output);
     disk.files.insert(wal_name(output.wal_generation), output.wal_header.to_vec());
     let mut reopened = open(&mut disk, WAL_AND_VISIBLE).unwrap();
     assert_eq!(scan_all(&mut reopened, 0, b"", None, 100), expected);

@@ -5,6 +5,7 @@
 import type { ResolvedConfig } from './config.js';
 import type { EngineInstance } from './engine/abi.js';
 import { DatabaseClosedError, DatabaseError, InvalidArgumentError, type SochDBError } from './errors.js';
+import { isReserved } from './reserved-keys.js';
 import type { StorageAdapter } from './storage/adapter.js';
 import type { WalWriter } from './wal-writer.js';
 
@@ -116,6 +117,21 @@ export function assertBytes(value: unknown, what: string): asserts value is Uint
   if (!(value instanceof Uint8Array)) {
     throw new InvalidArgumentError(
       `${what} must be a Buffer or Uint8Array, got ${describe(value)}. Convert text with Buffer.from(text).`,
+    );
+  }
+}
+
+/**
+ * Throws `InvalidArgumentError` (code `RESERVED_KEY`) for a user write under the reserved prefix
+ * `\0soch\0`, where SochDB keeps namespaces, collections and documents: writing there directly
+ * would bypass their checks. Reads stay allowed.
+ */
+export function assertUserWritableKey(key: Uint8Array): void {
+  if (isReserved(key)) {
+    throw new InvalidArgumentError(
+      'Keys starting with the bytes 00 73 6f 63 68 00 ("\\0soch\\0") are reserved for SochDB\'s namespaces, ' +
+        'collections and documents: use another key, or the Namespace and Collection APIs.',
+      'RESERVED_KEY',
     );
   }
 }

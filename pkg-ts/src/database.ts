@@ -5,13 +5,21 @@
  * Keys and values are bytes (`Buffer` / `Uint8Array`); anything else is refused with
  * `InvalidArgumentError`, never coerced. Writes resolve when durable per `syncMode`; reads see
  * committed, durable data. Path keys (`putPath`) form their own key space, see `path.ts`.
+ *
+ * Namespaces, collections and documents live in the same key space under the reserved prefix
+ * `00 73 6f 63 68 00` ("\0soch\0"): writes of user keys there are refused (`RESERVED_KEY`), and a
+ * scan that does not start inside that prefix skips it, so user scans never see SochDB's records
+ * (a scan starting inside it, e.g. for a backup, sees exactly what it asks for; `get` reads any key).
  */
 import { FsAdapter } from '../../node-adapter/src/fs-adapter.js';
 import { type DatabaseConfig, resolveConfig } from './config.js';
-import { assertBytes, DatabaseCore } from './core.js';
+import { assertBytes, assertUserWritableKey, DatabaseCore } from './core.js';
 import { EngineInstance, INIT_VISIBLE_ON_COMMIT, INIT_WAL_ENABLED } from './engine/abi.js';
 import { engineModule, resolveWasmPath } from './engine/module.js';
+import type { NamespaceConfig, NamespaceInfo } from './collection-types.js';
 import { InvalidArgumentError, SochDBError, StorageError, TransactionConflictError } from './errors.js';
+import type { Namespace } from './namespace.js';
+import { createNamespace, deleteNamespace, listNamespaces, openNamespace } from './namespace-catalog.js';
 import { openSync } from './open.js';
 import { encodePath } from './path.js';
 import { QueryBuilder } from './query.js';
@@ -66,6 +74,7 @@ export class Database {
       core.assertUsable();
       assertBytes(key, 'key');
       assertBytes(value, 'value');
+      assertUserWritableKey(key);
       core.engine.put(0, key, value);
     } catch (e) {
       return Promise.reject(e);
@@ -91,6 +100,7 @@ export class Database {
     try {
       core.assertUsable();
       assertBytes(key, 'key');
+      assertUserWritableKey(key);
       core.engine.delete(0, key);
     } catch (e) {
       return Promise.reject(e);
@@ -168,6 +178,35 @@ export class Database {
         if (!(e instanceof TransactionConflictError) || attempt >= retries) throw e;
       }
     }
+  }
+
+  /**
+   * Creates a namespace, synchronously (the guide's `const ns = db.createNamespace(config)`;
+   * awaiting the result works too). Its record is durable by the time any later awaited write
+   * resolves; an I/O failure stops the database like any failed write. Throws
+   * `NamespaceExistsError` if the name is taken, `InvalidArgumentError` for a bad name (1-128
+   * characters of `[A-Za-z0-9_.-]`) or config.
+   */
+  createNamespace(config: NamespaceConfig): Namespace {
+    return createNamespace(this.#core, config);
+  }
+
+  /** The namespace named `name`. Throws `NamespaceNotFoundError` if there is none. */
+  namespace(name: string): Namespace {
+    return openNamespace(this.#core, name);
+  }
+
+  /** Every namespace, in name order. */
+  async listNamespaces(): Promise<NamespaceInfo[]> {
+    return listNamespaces(this.#core);
+  }
+
+  /**
+   * Deletes a namespace with all its collections and documents (documents in transactions of
+   * 1,000, then the collection and namespace records in one). Throws `NamespaceNotFoundError`.
+   */
+  deleteNamespace(name: string): Promise<void> {
+    return deleteNamespace(this.#core, name);
   }
 
   /** A query over the JSON records under `prefix` (a string or bytes), with TOON output. */

@@ -10,6 +10,10 @@
  *   - `TransactionError`: a transaction used after it ended, or an unknown transaction
  *     - `TransactionConflictError`: first committer wins; retry the transaction
  *   - `InvalidArgumentError`: bad input (wrong type, over a limit); nothing was written
+ *     - `DimensionMismatchError`: a vector's length is not its collection's dimension
+ *   - `NamespaceExistsError`, `NamespaceNotFoundError`: the namespace catalog said otherwise
+ *   - `CollectionExistsError`, `CollectionNotFoundError`: the collection catalog said otherwise
+ *   - `DocumentExistsError`: `insert` of an id the collection already holds (use `upsert`)
  */
 
 export interface SochDBErrorOptions {
@@ -106,11 +110,96 @@ export class TransactionConflictError extends TransactionError {
 /**
  * Input the database does not accept; nothing was written. Codes: `INVALID_ARGUMENT`,
  * `KEY_TOO_LARGE` (over 16 KiB, or empty), `VALUE_TOO_LARGE` (over 64 MiB), `TXN_TOO_LARGE`
- * (over 256 MiB in one transaction), `INVALID_PATH`, `VALUE_NOT_JSON` (query over a non-JSON value).
+ * (over 256 MiB in one transaction), `INVALID_PATH`, `VALUE_NOT_JSON` (query over a non-JSON value),
+ * `RESERVED_KEY` (a write under SochDB's reserved key prefix), `INVALID_NAME` (a namespace or
+ * collection name), `INVALID_DOCUMENT_ID`, `DUPLICATE_ID` (one id twice in a batch),
+ * `INVALID_VECTOR` (a NaN or infinite component, or a zero vector in a cosine collection),
+ * `DIMENSION_MISMATCH` (see `DimensionMismatchError`).
  */
 export class InvalidArgumentError extends SochDBError {
   constructor(message: string, code = 'INVALID_ARGUMENT') {
     super(message, code);
     this.name = 'InvalidArgumentError';
+  }
+}
+
+/**
+ * A vector's length differs from its collection's dimension; code `DIMENSION_MISMATCH`. Nothing
+ * was written (a batch is refused whole).
+ */
+export class DimensionMismatchError extends InvalidArgumentError {
+  readonly expected: number;
+  readonly actual: number;
+
+  constructor(expected: number, actual: number, message: string) {
+    super(message, 'DIMENSION_MISMATCH');
+    this.name = 'DimensionMismatchError';
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** `createNamespace` of a name that exists; code `NAMESPACE_EXISTS`. Open it with `db.namespace(name)`. */
+export class NamespaceExistsError extends SochDBError {
+  readonly namespace: string;
+
+  constructor(namespace: string) {
+    super(`Namespace '${namespace}' already exists: open it with db.namespace('${namespace}').`, 'NAMESPACE_EXISTS');
+    this.name = 'NamespaceExistsError';
+    this.namespace = namespace;
+  }
+}
+
+/** No namespace of that name (never created, or deleted); code `NAMESPACE_NOT_FOUND`. */
+export class NamespaceNotFoundError extends SochDBError {
+  readonly namespace: string;
+
+  constructor(namespace: string) {
+    super(`Namespace '${namespace}' does not exist: create it with db.createNamespace({ name: '${namespace}' }).`, 'NAMESPACE_NOT_FOUND');
+    this.name = 'NamespaceNotFoundError';
+    this.namespace = namespace;
+  }
+}
+
+/** `createCollection` of a name that exists in the namespace; code `COLLECTION_EXISTS`. */
+export class CollectionExistsError extends SochDBError {
+  readonly namespace: string;
+  readonly collection: string;
+
+  constructor(namespace: string, collection: string) {
+    super(
+      `Collection '${collection}' already exists in namespace '${namespace}': open it with ns.collection('${collection}').`,
+      'COLLECTION_EXISTS',
+    );
+    this.name = 'CollectionExistsError';
+    this.namespace = namespace;
+    this.collection = collection;
+  }
+}
+
+/** No collection of that name in the namespace (never created, or deleted); code `COLLECTION_NOT_FOUND`. */
+export class CollectionNotFoundError extends SochDBError {
+  readonly namespace: string;
+  readonly collection: string;
+
+  constructor(namespace: string, collection: string) {
+    super(
+      `Collection '${collection}' does not exist in namespace '${namespace}': create it with ns.createCollection(...).`,
+      'COLLECTION_NOT_FOUND',
+    );
+    this.name = 'CollectionNotFoundError';
+    this.namespace = namespace;
+    this.collection = collection;
+  }
+}
+
+/** `insert` of an id the collection already holds; code `DOCUMENT_EXISTS`. Nothing was written. */
+export class DocumentExistsError extends SochDBError {
+  readonly id: string;
+
+  constructor(id: string) {
+    super(`A document with id '${id}' already exists in this collection: use upsert() to replace it.`, 'DOCUMENT_EXISTS');
+    this.name = 'DocumentExistsError';
+    this.id = id;
   }
 }

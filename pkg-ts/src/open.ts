@@ -1,13 +1,14 @@
 /**
  * The open sequence of ABI.md ("Opening"), synchronous for Node's `Database.open`:
- * MANIFEST → its segments → WAL files in generation order → truncate a torn tail →
- * `soch_open_finish` → create the WAL file if told → remove orphans (segments the manifest does
- * not name, WAL files below its generation, temp files of interrupted atomic writes).
+ * MANIFEST → every file it names (segments, collection indexes) → WAL files in generation order →
+ * truncate a torn tail → `soch_open_finish` → create the WAL file if told → remove orphans
+ * (segment and index files the manifest does not name, WAL files below its generation, temp files
+ * of interrupted atomic writes).
  * Files are read straight into engine memory (`soch_alloc`), never copied through JS.
  */
 import type { EngineInstance } from './engine/abi.js';
 import { CorruptionError, SochDBError, StorageError } from './errors.js';
-import { classifyFile, MANIFEST_FILE, segmentFileName, walFileName } from './files.js';
+import { classifyFile, MANIFEST_FILE, walFileName } from './files.js';
 import type { SyncStorageAdapter } from './storage/adapter.js';
 
 export interface OpenedState {
@@ -21,13 +22,13 @@ export function openSync(engine: EngineInstance, adapter: SyncStorageAdapter, fl
   const files = names.map((name) => ({ name, ...classifyFile(name) }));
 
   let walFloor = 0;
-  const liveSegments = new Set<number>();
+  const listed = new Set<string>();
   if (names.includes(MANIFEST_FILE)) {
     const manifest = readBorrowed(engine, adapter, MANIFEST_FILE, (ptr, len) => engine.loadManifest(ptr, len));
     walFloor = manifest.walGeneration;
-    for (const id of manifest.segmentIds) {
-      loadSegment(engine, adapter, id);
-      liveSegments.add(id);
+    for (const name of manifest.files) {
+      loadListedFile(engine, adapter, name);
+      listed.add(name);
     }
   }
 
@@ -48,7 +49,9 @@ export function openSync(engine: EngineInstance, adapter: SyncStorageAdapter, fl
 
   for (const f of files) {
     const orphan =
-      (f.kind === 'segment' && !liveSegments.has(f.id)) || (f.kind === 'wal' && f.generation < walFloor) || f.kind === 'temp';
+      ((f.kind === 'segment' || f.kind === 'index') && !listed.has(f.name)) ||
+      (f.kind === 'wal' && f.generation < walFloor) ||
+      f.kind === 'temp';
     if (orphan) io(`removing the leftover file ${f.name}`, () => adapter.removeSync(f.name));
   }
   return { walFile };
@@ -77,9 +80,8 @@ function readBorrowed<T>(
   }
 }
 
-/** Reads a segment into a `soch_alloc` buffer whose ownership passes to the engine. */
-function loadSegment(engine: EngineInstance, adapter: SyncStorageAdapter, id: number): void {
-  const name = segmentFileName(id);
+/** Reads a file the manifest names into a `soch_alloc` buffer whose ownership passes to the engine. */
+function loadListedFile(engine: EngineInstance, adapter: SyncStorageAdapter, name: string): void {
   let ptr = 0;
   const len = io(`reading ${name}`, () =>
     adapter.readIntoSync(name, (length) => {
@@ -93,7 +95,7 @@ function loadSegment(engine: EngineInstance, adapter: SyncStorageAdapter, id: nu
       `The MANIFEST names ${name}, which is missing: the database directory is incomplete. Restore it from a backup.`,
     );
   }
-  engine.loadSegment(ptr, len);
+  engine.loadFile(name, ptr, len);
 }
 
 /** Runs one storage call, turning an adapter failure into a `StorageError`. */

@@ -4,11 +4,15 @@
  * the range is exhausted, on `break` / `return` / `throw` out of a `for await`, when the owning
  * transaction ends, or when the database closes.
  *
+ * A scan that would cross SochDB's reserved key range without starting in it skips that range
+ * (`userScanRanges`): it runs as up to two cursors, one after the other.
+ *
  * Hand-written rather than an async generator: a pair already in the decoded batch costs one
  * resolved promise, with no generator machinery. Each batch is copied out of engine memory once;
  * keys and values are views of that copy.
  */
 import type { DatabaseCore, EngineResource, ResourceToken } from './core.js';
+import { userScanRanges } from './reserved-keys.js';
 import type { KeyValue } from './types.js';
 
 /** First batch small, so a scan that stops early does little work; later ones larger. */
@@ -29,8 +33,9 @@ export class ScanIterator implements AsyncIterableIterator<KeyValue>, EngineReso
   readonly #core: DatabaseCore;
   readonly #txn: number;
   readonly #owner: ScanOwner | null;
-  readonly #start: Uint8Array;
-  readonly #end: Uint8Array | null;
+  /** The ranges to scan, in key order; `#rangeIndex` is the one the cursor is on. */
+  readonly #ranges: Array<[Uint8Array, Uint8Array | null]>;
+  #rangeIndex = 0;
   #cursor = 0;
   #token: ResourceToken | null = null;
   #finished = false;
@@ -42,8 +47,7 @@ export class ScanIterator implements AsyncIterableIterator<KeyValue>, EngineReso
     this.#core = core;
     this.#txn = txn;
     this.#owner = owner;
-    this.#start = start;
-    this.#end = end;
+    this.#ranges = userScanRanges(start, end);
   }
 
   [Symbol.asyncIterator](): this {
@@ -82,39 +86,51 @@ export class ScanIterator implements AsyncIterableIterator<KeyValue>, EngineReso
     this.#index = 0;
     if (this.#finished) return;
     this.#finished = true;
-    if (this.#cursor !== 0) {
-      const cursor = this.#cursor;
-      this.#cursor = 0;
-      if (this.#token !== null) this.#core.untrack(this.#token);
-      this.#owner?.release(this);
-      if (this.#core.engine.deadError === null) {
-        try {
-          this.#core.engine.cursorClose(cursor);
-        } catch {
-          // The cursor is gone already (e.g. its transaction ended): nothing to release.
-        }
+    this.#closeCursor();
+  }
+
+  #closeCursor(): void {
+    if (this.#cursor === 0) return;
+    const cursor = this.#cursor;
+    this.#cursor = 0;
+    if (this.#token !== null) this.#core.untrack(this.#token);
+    this.#token = null;
+    this.#owner?.release(this);
+    if (this.#core.engine.deadError === null) {
+      try {
+        this.#core.engine.cursorClose(cursor);
+      } catch {
+        // The cursor is gone already (e.g. its transaction ended): nothing to release.
       }
     }
   }
 
-  /** Loads the next batch into `#batch`; finishes when the range is exhausted. */
+  /** Loads the next batch into `#batch`; finishes when the last range is exhausted. */
   #fetch(): void {
     const engine = this.#core.engine;
-    let maxEntries = BATCH_ENTRIES;
-    if (this.#cursor === 0) {
-      const cursor = engine.cursorOpen(this.#txn, this.#start, this.#end);
-      this.#cursor = cursor;
-      this.#token = this.#core.track(this, () => engine.cursorClose(cursor));
-      this.#owner?.adopt(this);
-      maxEntries = FIRST_BATCH_ENTRIES;
+    for (;;) {
+      let maxEntries = BATCH_ENTRIES;
+      if (this.#cursor === 0) {
+        const [start, end] = this.#ranges[this.#rangeIndex]!;
+        const cursor = engine.cursorOpen(this.#txn, start, end);
+        this.#cursor = cursor;
+        this.#token = this.#core.track(this, () => engine.cursorClose(cursor));
+        this.#owner?.adopt(this);
+        maxEntries = FIRST_BATCH_ENTRIES;
+      }
+      const next = engine.cursorNext(this.#cursor, maxEntries, BATCH_BYTES);
+      if (next !== null) {
+        this.#batch = decodeBatch(next.batch, next.count);
+        this.#index = 0;
+        return;
+      }
+      if (this.#rangeIndex + 1 >= this.#ranges.length) {
+        this.shutdown();
+        return;
+      }
+      this.#closeCursor();
+      this.#rangeIndex++;
     }
-    const next = engine.cursorNext(this.#cursor, maxEntries, BATCH_BYTES);
-    if (next === null) {
-      this.shutdown();
-      return;
-    }
-    this.#batch = decodeBatch(next.batch, next.count);
-    this.#index = 0;
   }
 }
 

@@ -6,7 +6,7 @@
  * After `commit()` or `abort()` every call throws `TransactionError` (`TXN_CLOSED`), except
  * `abort()`, which never throws, so it is safe in a `catch` block.
  */
-import { assertBytes, type DatabaseCore, type EngineResource, type ResourceToken } from './core.js';
+import { assertBytes, assertUserWritableKey, type DatabaseCore, type EngineResource, type ResourceToken } from './core.js';
 import { TransactionError } from './errors.js';
 import { ScanIterator, type ScanOwner } from './scan-iterator.js';
 
@@ -49,6 +49,7 @@ export class Transaction implements EngineResource {
       this.#assertOpen();
       assertBytes(key, 'key');
       assertBytes(value, 'value');
+      assertUserWritableKey(key);
       this.#core.engine.put(this.#id, key, value);
       return Promise.resolve();
     } catch (e) {
@@ -72,6 +73,7 @@ export class Transaction implements EngineResource {
     try {
       this.#assertOpen();
       assertBytes(key, 'key');
+      assertUserWritableKey(key);
       this.#core.engine.delete(this.#id, key);
       return Promise.resolve();
     } catch (e) {

@@ -21,7 +21,7 @@ import { NORMAL_SYNC_DELAY_MS, OFF_APPEND_BYTES_MAX, OFF_APPEND_DELAY_MS, type S
 import type { CheckpointFiles } from './engine/abi.js';
 import type { WalTake } from './engine/outputs.js';
 import { DatabaseError, SochDBError, StorageError } from './errors.js';
-import { classifyFile, MANIFEST_FILE, segmentFileName, walFileName } from './files.js';
+import { classifyFile, MANIFEST_FILE, walFileName } from './files.js';
 import type { StorageAdapter } from './storage/adapter.js';
 import type { WalWriterStats } from './types.js';
 
@@ -263,20 +263,23 @@ export class WalWriter {
     for (const waiter of waiters) waiter.resolve();
   }
 
-  /** ABI.md order: segment, new WAL file, MANIFEST (the commit point), then obsolete files. */
+  /**
+   * ABI.md order: the listed files (segments, collection indexes), the new WAL file, MANIFEST (the
+   * commit point), then the files it no longer names and the WAL files below its generation.
+   */
   async #writeCheckpoint(files: CheckpointFiles): Promise<void> {
     const newWal = walFileName(files.walGeneration);
     if (newWal === this.#walFile) {
       throw new DatabaseError(`The engine's checkpoint reused WAL generation ${files.walGeneration}.`, 'INTERNAL');
     }
-    await this.#adapter.writeAtomic(segmentFileName(files.segmentId), files.segment);
+    for (const file of files.writes) await this.#adapter.writeAtomic(file.name, file.data);
     await this.#adapter.writeAtomic(newWal, files.walHeader);
     this.#walFile = newWal;
     await this.#adapter.writeAtomic(MANIFEST_FILE, files.manifest);
     this.#syncDue = false; // the old WAL's unsynced tail is covered by the segment now
     this.#unsyncedSince = null;
     this.#stats.checkpoints++;
-    for (const id of files.obsoleteSegmentIds) await this.#adapter.remove(segmentFileName(id));
+    for (const name of files.removes) await this.#adapter.remove(name);
     for (const name of await this.#adapter.list()) {
       const file = classifyFile(name);
       if (file.kind === 'wal' && file.generation < files.walGeneration) await this.#adapter.remove(name);

@@ -150,9 +150,15 @@ describe('guide: package names', () => {
   it('exports the names the guide imports from both sochdb and @sochdb/sochdb, as the same objects', async () => {
     const scoped: Record<string, unknown> = await import('@sochdb/sochdb');
     const alias: Record<string, unknown> = await import('sochdb');
-    for (const name of ['Database', 'Transaction', 'InvalidArgumentError', 'SochDBError']) {
+    for (const name of [
+      'Database', 'Transaction', 'InvalidArgumentError', 'SochDBError', 'Namespace', 'Collection',
+      'NamespaceExistsError', 'NamespaceNotFoundError', 'CollectionExistsError', 'CollectionNotFoundError',
+      'DimensionMismatchError', 'DocumentExistsError',
+    ]) {
       expect(typeof scoped[name], `@sochdb/sochdb exports ${name}`).toBe('function');
       expect(alias[name], `sochdb re-exports ${name}`).toBe(scoped[name]);
     }
+    expect(alias.DistanceMetric).toBe(scoped.DistanceMetric);
+    expect(scoped.DistanceMetric).toEqual({ COSINE: 'cosine', EUCLIDEAN: 'l2', L2: 'l2', DOT: 'dot' });
   });
 });

@@ -26,3 +26,4 @@ export function dbFixture(label: string) {
   };
   return { newDir, open };
 }
+

@@ -8,10 +8,11 @@ import { DatabaseError } from '../../pkg-ts/src/errors.js';
 
 const EXPORTS = [
   'soch_abi_version', 'soch_alloc', 'soch_free', 'soch_scratch', 'soch_out_ptr', 'soch_out_len', 'soch_init',
-  'soch_load_manifest', 'soch_load_segment', 'soch_replay_wal', 'soch_open_finish', 'soch_get', 'soch_put',
+  'soch_load_manifest', 'soch_load_file', 'soch_replay_wal', 'soch_open_finish', 'soch_get', 'soch_put',
   'soch_delete', 'soch_txn_begin', 'soch_txn_get', 'soch_txn_put', 'soch_txn_delete', 'soch_txn_commit',
   'soch_txn_abort', 'soch_cursor_open', 'soch_cursor_next', 'soch_cursor_close', 'soch_wal_pending', 'soch_wal_take',
-  'soch_wal_mark_durable', 'soch_checkpoint', 'soch_memtable_bytes', 'soch_stats',
+  'soch_wal_mark_durable', 'soch_checkpoint', 'soch_memtable_bytes', 'soch_stats', 'soch_search',
+  'soch_collection_count',
 ];
 
 const leb = (n: number): number[] => {
@@ -32,6 +33,7 @@ const name = (text: string) => [...leb(text.length), ...Buffer.from(text)];
  * executes `unreachable`, every other function returns 0.
  */
 function fakeEngine(options: { version?: number; trapping?: string; omit?: string } = {}): WebAssembly.Module {
+  const version = options.version ?? 2;
   const names = EXPORTS.filter((n) => n !== options.omit);
   const funcIndex = (n: string) => (n === 'soch_abi_version' ? 0 : n === options.trapping ? 1 : 2);
   const types = [2, 0x60, 0, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]; // () -> i32, (i32, i32) -> i32
@@ -43,7 +45,7 @@ function fakeEngine(options: { version?: number; trapping?: string; omit?: strin
     ...names.flatMap((n) => [...name(n), 0, funcIndex(n)]),
   ];
   const body = (code: number[]) => [...leb(code.length + 1), 0, ...code];
-  const code = [3, ...body([0x41, options.version ?? 1, 0x0b]), ...body([0x00, 0x0b]), ...body([0x41, 0, 0x0b])];
+  const code = [3, ...body([0x41, version, 0x0b]), ...body([0x00, 0x0b]), ...body([0x41, 0, 0x0b])];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
     ...section(1, types), ...section(3, functions), ...section(5, memory), ...section(7, exports), ...section(10, code),
@@ -77,11 +79,14 @@ describe('EngineInstance', () => {
     expect(engine.deadError).toBeNull();
   });
 
-  it('refuses an engine of another ABI version', () => {
-    expect(() => new EngineInstance(fakeEngine({ version: 2 }))).toThrow(/ABI 2/);
+  it('refuses an engine of another ABI version, naming both versions', () => {
+    expect(() => new EngineInstance(fakeEngine({ version: 1 }))).toThrow(/ABI 1, this package 2/);
+    expect(() => new EngineInstance(fakeEngine({ version: 3 }))).toThrow(/ABI 3/);
   });
 
   it('refuses an engine that lacks an export, naming it', () => {
     expect(() => new EngineInstance(fakeEngine({ omit: 'soch_cursor_next' }))).toThrow(/soch_cursor_next/);
+    expect(() => new EngineInstance(fakeEngine({ omit: 'soch_search' }))).toThrow(/soch_search/);
   });
+
 });

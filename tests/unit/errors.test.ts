@@ -2,11 +2,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_ERROR_NAMES, engineError } from '../../pkg-ts/src/engine/codes.js';
 import {
+  CollectionExistsError,
+  CollectionNotFoundError,
   CorruptionError,
   DatabaseClosedError,
   DatabaseError,
   DatabaseLockedError,
+  DimensionMismatchError,
+  DocumentExistsError,
   InvalidArgumentError,
+  NamespaceExistsError,
+  NamespaceNotFoundError,
   SochDBError,
   StorageError,
   TransactionConflictError,
@@ -66,6 +72,12 @@ describe('error classes', () => {
       [new CorruptionError('bad'), 'CorruptionError', 'CORRUPTION'],
       [new InvalidArgumentError('arg'), 'InvalidArgumentError', 'INVALID_ARGUMENT'],
       [new TransactionError('t'), 'TransactionError', 'TRANSACTION_ERROR'],
+      [new NamespaceExistsError('n'), 'NamespaceExistsError', 'NAMESPACE_EXISTS'],
+      [new NamespaceNotFoundError('n'), 'NamespaceNotFoundError', 'NAMESPACE_NOT_FOUND'],
+      [new CollectionExistsError('n', 'c'), 'CollectionExistsError', 'COLLECTION_EXISTS'],
+      [new CollectionNotFoundError('n', 'c'), 'CollectionNotFoundError', 'COLLECTION_NOT_FOUND'],
+      [new DimensionMismatchError(3, 2, 'd'), 'DimensionMismatchError', 'DIMENSION_MISMATCH'],
+      [new DocumentExistsError('x'), 'DocumentExistsError', 'DOCUMENT_EXISTS'],
     ];
     for (const [error, name, code] of cases) {
       expect(error.name).toBe(name);
@@ -81,6 +93,11 @@ describe('error classes', () => {
     expect(new StorageError('x')).toBeInstanceOf(DatabaseError);
     expect(new TransactionConflictError('x')).toBeInstanceOf(TransactionError);
     expect(new InvalidArgumentError('x')).not.toBeInstanceOf(DatabaseError);
+    expect(new DimensionMismatchError(3, 2, 'x')).toBeInstanceOf(InvalidArgumentError);
+    for (const e of [new NamespaceExistsError('n'), new CollectionNotFoundError('n', 'c'), new DocumentExistsError('x')]) {
+      expect(e).toBeInstanceOf(SochDBError);
+      expect(e).not.toBeInstanceOf(DatabaseError);
+    }
   });
 
   it('keep their cause', () => {

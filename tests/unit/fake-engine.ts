@@ -5,6 +5,7 @@
  */
 import type { CheckpointFiles } from '../../pkg-ts/src/engine/abi.js';
 import type { WalTake } from '../../pkg-ts/src/engine/outputs.js';
+import { indexFileName, segmentFileName } from '../../pkg-ts/src/files.js';
 import { MemoryAdapter } from '../../pkg-ts/src/storage/memory-adapter.js';
 import type { WalEngine } from '../../pkg-ts/src/wal-writer.js';
 
@@ -17,6 +18,8 @@ export class FakeWalEngine implements WalEngine {
   segmentId = 0;
   changedSinceCheckpoint = false;
   checkpoints = 0;
+  /** Whether checkpoints also write (and replace) a collection index file. */
+  withIndexFiles = false;
 
   /** A commit: the engine appends its record to the pending WAL. */
   commit(): number {
@@ -47,14 +50,19 @@ export class FakeWalEngine implements WalEngine {
     this.changedSinceCheckpoint = false;
     this.checkpoints++;
     this.memtable = 0;
-    const obsolete = this.segmentId === 0 ? [] : [this.segmentId];
+    const obsolete = this.segmentId === 0 ? [] : [segmentFileName(this.segmentId)];
     this.segmentId++;
     this.generation++;
+    const writes = [{ name: segmentFileName(this.segmentId), data: Buffer.from(`segment ${this.segmentId} up to ${this.lastSeq}`) }];
+    // Like a collection changed since the last checkpoint: its index file is rewritten under a new name.
+    if (this.withIndexFiles) {
+      writes.push({ name: indexFileName(this.segmentId), data: Buffer.from(`index ${this.segmentId}`) });
+      if (this.segmentId > 1) obsolete.push(indexFileName(this.segmentId - 1));
+    }
     return {
-      segmentId: this.segmentId,
-      segment: Buffer.from(`segment ${this.segmentId} up to ${this.lastSeq}`),
+      writes,
       manifest: Buffer.from(`manifest ${this.segmentId}`),
-      obsoleteSegmentIds: obsolete,
+      removes: obsolete,
       walGeneration: this.generation,
       walHeader: Buffer.from(`header ${this.generation}`),
     };

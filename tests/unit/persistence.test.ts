@@ -125,6 +125,7 @@ describe('reopen', () => {
     await db.put(b('k'), b('v'));
     await db.close();
     writeFileSync(join(dir, 'seg-00000000000000ff.sst'), 'orphan segment');
+    writeFileSync(join(dir, 'idx-00000000000000ff.vix'), 'orphan collection index');
     writeFileSync(join(dir, 'MANIFEST.tmp'), 'half-written manifest');
     writeFileSync(join(dir, 'wal-0000000000000000.log'), 'old generation');
     writeFileSync(join(dir, 'notes.txt'), 'not ours');
@@ -132,6 +133,7 @@ describe('reopen', () => {
     expect((await again.get(b('k')))?.toString()).toBe('v');
     const names = readdirSync(dir);
     expect(names).not.toContain('seg-00000000000000ff.sst');
+    expect(names).not.toContain('idx-00000000000000ff.vix');
     expect(names).not.toContain('MANIFEST.tmp');
     expect(names).not.toContain('wal-0000000000000000.log');
     expect(names).toContain('notes.txt');

@@ -130,6 +130,31 @@ describe('WalWriter checkpoints', () => {
     expect(writer.stats().walFile).toBe('wal-0000000000000003.log');
   });
 
+  it('write every listed file (segment and index) before the new WAL and MANIFEST, and remove the listed ones after', async () => {
+    const { engine, adapter, writer, commit } = setup();
+    engine.withIndexFiles = true;
+    await commit();
+    await writer.checkpoint();
+    await commit();
+    await writer.checkpoint();
+    const second = adapter.log.slice(adapter.log.indexOf('writeAtomic seg-0000000000000002.sst'));
+    expect(second).toEqual([
+      'writeAtomic seg-0000000000000002.sst',
+      'writeAtomic idx-0000000000000002.vix',
+      'writeAtomic wal-0000000000000003.log',
+      'writeAtomic MANIFEST',
+      'remove seg-0000000000000001.sst',
+      'remove idx-0000000000000001.vix',
+      'remove wal-0000000000000002.log',
+    ]);
+    expect(adapter.listSync().sort()).toEqual([
+      'MANIFEST',
+      'idx-0000000000000002.vix',
+      'seg-0000000000000002.sst',
+      'wal-0000000000000003.log',
+    ]);
+  });
+
   it('persist pending records before checkpointing (the engine refuses otherwise)', async () => {
     const { engine, adapter, writer } = setup({ syncMode: 'off' });
     engine.commit();

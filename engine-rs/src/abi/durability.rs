@@ -1,7 +1,7 @@
 //! WAL, durability, checkpoint and introspection exports.
 
 use super::state::{call, peek};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// Largest integer an f64 holds exactly: seqs cross the boundary as f64.
 const F64_INTEGER_MAX: f64 = 9_007_199_254_740_992.0;
@@ -36,9 +36,9 @@ pub extern "C" fn soch_wal_mark_durable(seq: f64) -> i32 {
     })
 }
 
-/// `0` nothing to do, `1` with output: `segment_id u64 | segment_ptr | segment_len u32 |
-/// manifest_len u32 | manifest | obsolete_count u32 | obsolete_segment_id u64 * n |
-/// wal_generation u64 | wal_header (16)`. `segment_ptr` is pointer-sized: u32 on wasm32.
+/// `0` nothing to do, `1` with output: `manifest_len u32 | manifest | write_count u32 |
+/// (name_len u16 | name | data_ptr | data_len u32)* | remove_count u32 | (name_len u16 | name)* |
+/// wal_generation u64 | wal_header (16)`. `data_ptr` is pointer-sized: u32 on wasm32.
 #[no_mangle]
 pub extern "C" fn soch_checkpoint(force: u32) -> i32 {
     call(|engine, out| {
@@ -46,24 +46,33 @@ pub extern "C" fn soch_checkpoint(force: u32) -> i32 {
             Some(checkpoint) => checkpoint,
             None => return Ok(0),
         };
-        let segment = match engine.segment_bytes(checkpoint.segment_id) {
-            Some(segment) => segment,
-            None => return Err(Error::new(crate::error::ErrorCode::Internal, "the new segment is not live")),
-        };
         let buf = out.buf();
-        buf.extend_from_slice(&checkpoint.segment_id.to_le_bytes());
-        buf.extend_from_slice(&(segment.as_ptr() as usize).to_le_bytes());
-        buf.extend_from_slice(&(segment.len() as u32).to_le_bytes());
         buf.extend_from_slice(&(checkpoint.manifest.len() as u32).to_le_bytes());
         buf.extend_from_slice(&checkpoint.manifest);
-        buf.extend_from_slice(&(checkpoint.obsolete_segment_ids.len() as u32).to_le_bytes());
-        for id in &checkpoint.obsolete_segment_ids {
-            buf.extend_from_slice(&id.to_le_bytes());
+        buf.extend_from_slice(&(checkpoint.write_files.len() as u32).to_le_bytes());
+        for name in &checkpoint.write_files {
+            let bytes = match engine.checkpoint_file_bytes(name) {
+                Some(bytes) => bytes,
+                None => return Err(Error::new(ErrorCode::Internal, format!("checkpoint file {} is not held", name))),
+            };
+            put_name(buf, name);
+            buf.extend_from_slice(&(bytes.as_ptr() as usize).to_le_bytes());
+            buf.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        }
+        buf.extend_from_slice(&(checkpoint.remove_files.len() as u32).to_le_bytes());
+        for name in &checkpoint.remove_files {
+            put_name(buf, name);
         }
         buf.extend_from_slice(&checkpoint.wal_generation.to_le_bytes());
         buf.extend_from_slice(&checkpoint.wal_header);
         Ok(1)
     })
+}
+
+/// `name_len u16 | name`: file names are short ASCII.
+pub(super) fn put_name(buf: &mut Vec<u8>, name: &str) {
+    buf.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    buf.extend_from_slice(name.as_bytes());
 }
 
 /// Approximate bytes held by the memtable (0 before `soch_init`).

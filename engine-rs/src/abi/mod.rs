@@ -7,11 +7,13 @@
 //!
 //! - `state`: the instance's engine and output buffer, and `call`, which every export goes through.
 //! - `memory`: alloc/free, scratch, output location, ABI version.
-//! - `open`, `kv`, `scan`, `durability`: the exports, grouped as ABI.md groups them.
+//! - `open`, `kv`, `scan`, `durability`, `collections`: the exports, grouped as ABI.md groups
+//!   them.
 //! - `heap` (wasm32 only): makes linear memory grow geometrically.
 //! - `mem_builtins` (wasm32 only): word-at-a-time `memcmp`/`bcmp` for key comparisons, a wide
 //!   `memcpy`.
 
+mod collections;
 mod durability;
 #[cfg(target_arch = "wasm32")]
 mod heap;
@@ -24,4 +26,4 @@ mod scan;
 mod state;
 
 /// Bumped whenever an export or an encoding changes (mirrored in `pkg-ts/src/engine/abi.ts`).
-pub const SOCH_ABI_VERSION: u32 = 1;
+pub const SOCH_ABI_VERSION: u32 = 2;

@@ -1,49 +1,52 @@
-//! The manifest: the one file replaced atomically at each checkpoint. It names the live segments
-//! and the first WAL generation still needed.
+//! The manifest: the one file replaced atomically at each checkpoint. It names the live segments,
+//! the collections' index files, and the first WAL generation still needed.
 //!
-//! Layout (integers little-endian; `n` segments; each offset derives from the one before):
+//! Layout (integers little-endian; `n` segments, `x` index files; each part starts where the one
+//! before ends):
 //!
 //! ```text
 //! offset        size    field
 //! 0             8       magic "SOCHMAN1"
-//! 8             4       format_version u32                 MANIFEST_FORMAT_VERSION (1)
+//! 8             4       format_version u32                 MANIFEST_FORMAT_VERSION (2)
 //! 12            8       checkpoint_seq u64
 //! 20            8       wal_generation u64
-//! 28            8       next_segment_id u64
+//! 28            8       next_segment_id u64                (ids of segments and index files)
 //! 36            4       segment_count u32                  = n
 //! 40            20 * n  segments, newest first: id u64 | byte length u64 | crc32c of the file u32
-//! 40 + 20n      4       crc32c u32 of bytes [0, 40 + 20n)
-//! 44 + 20n              end of file
+//! 40 + 20n      4       index_count u32                    = x (version 2 only)
+//! ..            ..      x index files: id u64 | byte length u64 | crc32c u32 (the file's own
+//!                       trailing one) | key_len u32 | collection key
+//! ..            4       crc32c u32 of every byte before it
 //! ```
-//! Magic and version are read before the checksum, so a file from a newer format is reported as
-//! such rather than as damage.
+//! Version 1 (no index section) is still read. Magic and version are read before the checksum,
+//! so a file from a newer format is reported as such rather than as damage.
 
 use crate::codec::{crc32c, Reader};
 use crate::error::{Error, ErrorCode, Result};
+use crate::limits::KEY_SIZE_MAX;
 
-pub const MANIFEST_FORMAT_VERSION: u32 = 1;
+pub const MANIFEST_FORMAT_VERSION: u32 = 2;
+/// The first version listing index files.
+const MANIFEST_VERSION_WITH_INDEXES: u32 = 2;
 
 const MANIFEST_MAGIC: [u8; 8] = *b"SOCHMAN1";
-const VERSION_OFFSET: usize = MANIFEST_MAGIC.len();
-const CHECKPOINT_SEQ_OFFSET: usize = VERSION_OFFSET + 4;
-const WAL_GENERATION_OFFSET: usize = CHECKPOINT_SEQ_OFFSET + 8;
-const NEXT_SEGMENT_ID_OFFSET: usize = WAL_GENERATION_OFFSET + 8;
-const SEGMENT_COUNT_OFFSET: usize = NEXT_SEGMENT_ID_OFFSET + 8;
-const SEGMENTS_OFFSET: usize = SEGMENT_COUNT_OFFSET + 4;
 const SEGMENT_REF_LEN: usize = 8 + 8 + 4;
+const INDEX_REF_LEN_MIN: usize = 8 + 8 + 4 + 4;
 const CRC_LEN: usize = 4;
-const _: () = assert!(SEGMENTS_OFFSET == 40);
+const WHAT: &str = "manifest";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Manifest {
-    /// Every commit with seq <= checkpoint_seq is in the segments.
+    /// Every commit with seq <= checkpoint_seq is in the segments and index files.
     pub checkpoint_seq: u64,
     /// WAL files with a generation below this one are obsolete; replay starts here.
     pub wal_generation: u64,
-    /// The id the next new segment takes.
+    /// The id the next new segment or index file takes.
     pub next_segment_id: u64,
     /// Live segments, newest first.
     pub segments: Vec<SegmentRef>,
+    /// One index file per live collection.
+    pub indexes: Vec<IndexRef>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -53,10 +56,23 @@ pub struct SegmentRef {
     pub crc: u32,
 }
 
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexRef {
+    pub id: u64,
+    pub len: u64,
+    pub crc: u32,
+    /// The collection's `c` key.
+    pub collection_key: Vec<u8>,
+}
+
+fn corrupt(message: &str) -> Error {
+    Error::corruption(format!("manifest {}; restore it from a backup", message))
+}
+
 impl Manifest {
     pub fn encode(&self) -> Vec<u8> {
-        assert!(self.segments.len() <= u32::MAX as usize);
-        let mut out = Vec::with_capacity(SEGMENTS_OFFSET + SEGMENT_REF_LEN * self.segments.len() + CRC_LEN);
+        assert!(self.segments.len() <= u32::MAX as usize && self.indexes.len() <= u32::MAX as usize);
+        let mut out = Vec::with_capacity(44 + SEGMENT_REF_LEN * self.segments.len() + 64 * self.indexes.len());
         out.extend_from_slice(&MANIFEST_MAGIC);
         out.extend_from_slice(&MANIFEST_FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&self.checkpoint_seq.to_le_bytes());
@@ -68,55 +84,103 @@ impl Manifest {
             out.extend_from_slice(&s.len.to_le_bytes());
             out.extend_from_slice(&s.crc.to_le_bytes());
         }
+        out.extend_from_slice(&(self.indexes.len() as u32).to_le_bytes());
+        for index in &self.indexes {
+            out.extend_from_slice(&index.id.to_le_bytes());
+            out.extend_from_slice(&index.len.to_le_bytes());
+            out.extend_from_slice(&index.crc.to_le_bytes());
+            out.extend_from_slice(&(index.collection_key.len() as u32).to_le_bytes());
+            out.extend_from_slice(&index.collection_key);
+        }
         let crc = crc32c(&out);
         out.extend_from_slice(&crc.to_le_bytes());
         out
     }
 
-    /// Errors: `Truncated`, `Corruption` (magic, checksum, trailing bytes, a segment named twice),
+    /// Errors: `Truncated`, `Corruption` (magic, checksum, trailing bytes, a file named twice),
     /// `UnsupportedFormat`.
     pub fn decode(bytes: &[u8]) -> Result<Manifest> {
-        let mut r = Reader::new(bytes, "manifest");
+        let mut r = Reader::new(bytes, WHAT);
         if r.bytes(MANIFEST_MAGIC.len())? != MANIFEST_MAGIC {
-            return Err(Error::corruption("this is not a SochDB manifest (bad magic); restore it from a backup"));
+            return Err(corrupt("is not a SochDB manifest (bad magic)"));
         }
         let version = r.u32_le()?;
         if version > MANIFEST_FORMAT_VERSION {
             return Err(Error::new(
                 ErrorCode::UnsupportedFormat,
-                format!("manifest format version {} is newer than this engine's {}; upgrade SochDB", version, MANIFEST_FORMAT_VERSION),
+                format!(
+                    "manifest format version {} is newer than this engine's {}; upgrade SochDB",
+                    version, MANIFEST_FORMAT_VERSION
+                ),
             ));
         }
-        r.pos = SEGMENT_COUNT_OFFSET;
-        let count = r.u32_le()? as usize;
-        let body_len = (count as u64) * SEGMENT_REF_LEN as u64 + SEGMENTS_OFFSET as u64;
-        if (bytes.len() as u64) < body_len + CRC_LEN as u64 {
-            return Err(Error::truncated("manifest"));
+        let mut manifest = Manifest {
+            checkpoint_seq: r.u64_le()?,
+            wal_generation: r.u64_le()?,
+            next_segment_id: r.u64_le()?,
+            segments: decode_segments(&mut r)?,
+            indexes: Vec::new(),
+        };
+        if version >= MANIFEST_VERSION_WITH_INDEXES {
+            manifest.indexes = decode_indexes(&mut r)?;
         }
-        if (bytes.len() as u64) > body_len + CRC_LEN as u64 {
-            return Err(Error::corruption("manifest has bytes after its checksum; restore it from a backup"));
-        }
-        let body_len = body_len as usize;
-        let mut crc_pos = body_len;
-        let stored = crate::codec::get_u32_le(bytes, &mut crc_pos, "manifest")?;
+        let body_len = r.pos;
+        let stored = r.u32_le()?;
+        debug_assert_eq!(r.pos, body_len + CRC_LEN);
         if crc32c(&bytes[..body_len]) != stored || version == 0 {
-            return Err(Error::corruption("manifest fails its checksum; restore it from a backup"));
+            return Err(corrupt("fails its checksum"));
         }
-        r.pos = CHECKPOINT_SEQ_OFFSET;
-        let checkpoint_seq = r.u64_le()?;
-        let wal_generation = r.u64_le()?;
-        let next_segment_id = r.u64_le()?;
-        r.pos = SEGMENTS_OFFSET;
-        let mut segments = Vec::with_capacity(count);
-        for _ in 0..count {
-            let s = SegmentRef { id: r.u64_le()?, len: r.u64_le()?, crc: r.u32_le()? };
-            if segments.iter().any(|o: &SegmentRef| o.id == s.id) {
-                return Err(Error::corruption(format!("manifest names segment {} twice; restore it from a backup", s.id)));
-            }
-            segments.push(s);
+        if r.remaining() != 0 {
+            return Err(corrupt("has bytes after its checksum"));
         }
-        Ok(Manifest { checkpoint_seq, wal_generation, next_segment_id, segments })
+        manifest.check_unique()?;
+        Ok(manifest)
     }
+
+    fn check_unique(&self) -> Result<()> {
+        for (i, s) in self.segments.iter().enumerate() {
+            if self.segments[..i].iter().any(|o| o.id == s.id) {
+                return Err(corrupt(&format!("names segment {} twice", s.id)));
+            }
+        }
+        for (i, index) in self.indexes.iter().enumerate() {
+            let earlier = &self.indexes[..i];
+            if earlier.iter().any(|o| o.id == index.id || o.collection_key == index.collection_key) {
+                return Err(corrupt(&format!("names index file {} or its collection twice", index.id)));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn decode_segments(r: &mut Reader<'_>) -> Result<Vec<SegmentRef>> {
+    let count = r.u32_le()? as usize;
+    if count > r.remaining() / SEGMENT_REF_LEN {
+        return Err(Error::truncated(WHAT));
+    }
+    let mut segments = Vec::with_capacity(count);
+    for _ in 0..count {
+        segments.push(SegmentRef { id: r.u64_le()?, len: r.u64_le()?, crc: r.u32_le()? });
+    }
+    Ok(segments)
+}
+
+fn decode_indexes(r: &mut Reader<'_>) -> Result<Vec<IndexRef>> {
+    let count = r.u32_le()? as usize;
+    if count > r.remaining() / INDEX_REF_LEN_MIN {
+        return Err(Error::truncated(WHAT));
+    }
+    let mut indexes = Vec::with_capacity(count);
+    for _ in 0..count {
+        let (id, len, crc) = (r.u64_le()?, r.u64_le()?, r.u32_le()?);
+        let key_len = r.u32_le()? as usize;
+        if key_len == 0 || key_len > KEY_SIZE_MAX {
+            return Err(corrupt("holds a collection key of a bad length"));
+        }
+        let collection_key = r.bytes(key_len)?.to_vec();
+        indexes.push(IndexRef { id, len, crc, collection_key });
+    }
+    Ok(indexes)
 }
 
 #[cfg(test)]
@@ -132,6 +196,7 @@ mod tests {
                 SegmentRef { id: 11, len: 4096, crc: 0xDEAD_BEEF },
                 SegmentRef { id: 3, len: 1 << 33, crc: 1 },
             ],
+            indexes: vec![IndexRef { id: 10, len: 77, crc: 5, collection_key: b"\0soch\0cns\0col".to_vec() }],
         }
     }
 
@@ -139,7 +204,7 @@ mod tests {
     fn manifest_round_trips() {
         let m = sample();
         let bytes = m.encode();
-        assert_eq!(bytes.len(), 44 + 40);
+        assert_eq!(bytes.len(), 48 + 40 + 24 + 13);
         assert_eq!(Manifest::decode(&bytes).unwrap(), m);
         let empty = Manifest::default();
         assert_eq!(Manifest::decode(&empty.encode()).unwrap(), empty);
@@ -168,7 +233,7 @@ mod tests {
     #[test]
     fn newer_manifest_version_is_unsupported() {
         let mut bytes = sample().encode();
-        bytes[8] = 2;
+        bytes[8] = 3;
         assert_eq!(Manifest::decode(&bytes).unwrap_err().code, ErrorCode::UnsupportedFormat);
     }
 
@@ -180,5 +245,27 @@ mod tests {
         let mut m = sample();
         m.segments[1].id = 11;
         assert_eq!(Manifest::decode(&m.encode()).unwrap_err().code, ErrorCode::Corruption);
+        let mut m = sample();
+        m.indexes.push(IndexRef { id: 12, ..m.indexes[0].clone() });
+        assert_eq!(Manifest::decode(&m.encode()).unwrap_err().code, ErrorCode::Corruption);
+    }
+
+    /// A version 1 manifest: no index section.
+    fn encode_v1(m: &Manifest) -> Vec<u8> {
+        let mut out = m.encode();
+        out[8] = 1;
+        let index_section = 4 + m.indexes.iter().map(|i| 24 + i.collection_key.len()).sum::<usize>();
+        out.truncate(out.len() - CRC_LEN - index_section);
+        let crc = crc32c(&out);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out
+    }
+
+    #[test]
+    fn a_version_1_manifest_is_still_read() {
+        let m = Manifest { indexes: Vec::new(), ..sample() };
+        let bytes = encode_v1(&sample());
+        assert_eq!(bytes.len(), 44 + 40);
+        assert_eq!(Manifest::decode(&bytes).unwrap(), m);
     }
 }

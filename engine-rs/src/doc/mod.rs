@@ -8,7 +8,7 @@
 //! - `metadata`: a document's metadata flattened to sorted dotted paths for allocation-free lookups;
 //! - `filter`: the filter language (`$eq`, `$in`, `$gt`, `$and`, ...) parsed once, evaluated per
 //!   search candidate;
-//! - `limits`: this layer's limits, to be moved into the crate's `limits.rs`.
+//! - `limits`: this layer's limits, re-exported from the crate's `limits.rs`.
 #![allow(dead_code)]
 
 mod filter;

@@ -1,26 +1,31 @@
 //! Checkpoint: one new segment made by merging the memtable with the newest few live segments
-//! (see `merge_policy`), a new manifest, and a new WAL generation.
+//! (see `merge_policy`), an index file per collection changed since the last checkpoint, a new
+//! manifest, and a new WAL generation.
 //!
 //! The engine switches to the new state before returning; the host then persists it in the order
-//! ABI.md gives (segment, new WAL file, manifest, then removals). Versions an open snapshot or
+//! ABI.md gives (new files, new WAL file, manifest, then removals). Versions an open snapshot or
 //! cursor can still read survive the merge, so reads in progress keep their view.
 
 use super::merge_policy::segments_to_fold;
 use super::state::Engine;
-use crate::checkpoint::{Manifest, SegmentRef};
+use crate::checkpoint::{index_file_name, segment_file_name, Manifest, SegmentRef};
 use crate::error::{Error, Result};
 use crate::segment::{merge_sources, MergeSource, Segment, SegmentSource, SegmentWriter};
 use crate::wal::{wal_file_header, WAL_HEADER_LEN};
 
-/// What the host persists after a checkpoint. The segment's bytes stay in the engine:
-/// `Engine::segment_bytes(segment_id)`.
+/// What the host persists after a checkpoint. The files' bytes stay in the engine until the next
+/// checkpoint: `Engine::checkpoint_file_bytes(name)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckpointOutput {
+    /// The new segment (its file is the first of `write_files`).
     pub segment_id: u64,
     /// The encoded manifest, to replace `MANIFEST` atomically.
     pub manifest: Vec<u8>,
-    /// Segments folded into the new one: delete once the manifest is replaced.
-    pub obsolete_segment_ids: Vec<u64>,
+    /// Files to write (atomically) before replacing the manifest: the segment, then index files.
+    pub write_files: Vec<String>,
+    /// Files to remove once the manifest is replaced: folded segments, replaced or dropped
+    /// collections' index files.
+    pub remove_files: Vec<String>,
     /// Commits from now on append to this generation.
     pub wal_generation: u64,
     pub wal_header: [u8; WAL_HEADER_LEN],
@@ -39,19 +44,27 @@ impl Engine {
         if self.memtable.is_empty() && !force {
             return Ok(None);
         }
-        let fold = if force { self.segments.len() } else { self.fold_count() };
         let segment_id = self.next_segment_id;
+        // First, as it is the one step that can fail: then nothing has changed yet.
+        let index_files = self.encode_changed_indexes(segment_id + 1)?;
+        let fold = if force { self.segments.len() } else { self.fold_count() };
         let segment = self.merge_into_segment(segment_id, fold);
-        let obsolete_segment_ids = self.segments.drain(..fold).map(|segment| segment.id()).collect();
+        let mut remove_files: Vec<String> =
+            self.segments.drain(..fold).map(|segment| segment_file_name(segment.id())).collect();
         self.segments.insert(0, segment);
         self.memtable.clear();
-        self.next_segment_id += 1;
+        remove_files.extend(self.install_index_files(&index_files));
+        let mut write_files = vec![segment_file_name(segment_id)];
+        write_files.extend(index_files.iter().map(|new| index_file_name(new.file.id)));
+        self.written_files = index_files.into_iter().map(|new| (index_file_name(new.file.id), new.bytes)).collect();
+        self.next_segment_id += 1 + self.written_files.len() as u64;
         self.checkpoint_seq = self.last_seq;
         self.wal_generation += 1;
         Ok(Some(CheckpointOutput {
             segment_id,
             manifest: self.manifest().encode(),
-            obsolete_segment_ids,
+            write_files,
+            remove_files,
             wal_generation: self.wal_generation,
             wal_header: wal_file_header(self.wal_generation),
         }))
@@ -91,6 +104,7 @@ impl Engine {
             wal_generation: self.wal_generation,
             next_segment_id: self.next_segment_id,
             segments: segments.collect(),
+            indexes: self.index_refs(),
         }
     }
 }

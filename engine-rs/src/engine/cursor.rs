@@ -8,7 +8,7 @@
 use std::ops::Bound;
 
 use super::range_merge::RangeMerge;
-use super::read::txn_not_found;
+use super::read::{txn_not_found, TXN_LATEST};
 use super::state::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::limits::KEY_SIZE_MAX;
@@ -46,8 +46,8 @@ fn cursor_not_found(cursor: u32) -> Error {
 
 impl Engine {
     /// A cursor over keys in `[start, end)` (`end == None`: to the last key) at `txn`'s snapshot
-    /// merged with its writes, or at `visible_seq` when `txn == 0`. Errors: `InvalidArgument` (end
-    /// before start), `KeyTooLarge`, `TxnNotFound`, `LimitExceeded`.
+    /// merged with its writes, at `visible_seq` when `txn == 0`, at `last_seq` for `TXN_LATEST`.
+    /// Errors: `InvalidArgument` (end before start), `KeyTooLarge`, `TxnNotFound`, `LimitExceeded`.
     pub fn cursor_open(&mut self, txn: u32, start: &[u8], end: Option<&[u8]>) -> Result<u32> {
         self.require_open()?;
         validate_bound(start)?;
@@ -57,9 +57,11 @@ impl Engine {
                 return Err(Error::invalid_argument("the range ends before it starts"));
             }
         }
-        let snapshot = match txn {
-            0 => self.visible_seq,
-            _ => self.txns.get(txn).ok_or_else(|| txn_not_found(txn))?.snapshot,
+        let (snapshot, txn) = match txn {
+            0 => (self.visible_seq, 0),
+            // Every commit, durable or not; no transaction's writes.
+            TXN_LATEST => (self.last_seq, 0),
+            _ => (self.txns.get(txn).ok_or_else(|| txn_not_found(txn))?.snapshot, txn),
         };
         let cursor = Cursor { snapshot, txn, end: end.map(Box::from), resume: Resume::From(start.into()) };
         let id = self.cursors.insert(cursor)?;

@@ -7,9 +7,11 @@
 //! - `write`: autocommit writes, transactions, commit.
 //! - `wal_buffer`: the pending WAL records and durability.
 //! - `cursor` and `range_merge`: range scans in batches at a pinned snapshot.
-//! - `checkpoint`, `merge_policy`: writing a new segment and folding old ones.
+//! - `checkpoint`, `merge_policy`: writing a new segment and folding old ones, and index files.
+//! - `collections`: vector collections kept in step with the reserved keys, and search.
 
 mod checkpoint;
+mod collections;
 mod config;
 mod cursor;
 mod merge_policy;
@@ -23,4 +25,5 @@ mod write;
 pub use checkpoint::CheckpointOutput;
 pub use config::EngineConfig;
 pub use open::{OpenFinish, OpenPlan, WalReplay};
+pub use read::TXN_LATEST;
 pub use state::{Engine, EngineStats};

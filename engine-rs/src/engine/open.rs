@@ -1,11 +1,14 @@
-//! Opening: the manifest, then each segment it names, then each WAL file in generation order, then
-//! `open_finish`. Every other call waits for `open_finish` (`InvalidState`).
+//! Opening: the manifest, then each file it names (segments and collection index files), then each
+//! WAL file in generation order, then `open_finish`. Every other call waits for `open_finish`
+//! (`InvalidState`).
 //!
 //! Replay applies each record with seq > checkpoint_seq, requiring seq == last_seq + 1 (a gap means
-//! a lost record: `Corruption`). A torn tail may end only the last file replayed.
+//! a lost record: `Corruption`). A torn tail may end only the last file replayed. Replay applies
+//! reserved writes to the collections as commits do, so the loaded indexes catch up with the log.
 
+use super::collections::{decode_index_file, index_file_crc, plan_commit, IndexFileRef};
 use super::state::{Engine, Phase};
-use crate::checkpoint::Manifest;
+use crate::checkpoint::{index_file_name, parse_file_name, segment_file_name, FileName, Manifest};
 use crate::error::{Error, Result};
 use crate::kv::{decode_commit, CommitRecord};
 use crate::segment::Segment;
@@ -16,8 +19,8 @@ use crate::wal::{scan_wal_file, wal_file_header, WAL_HEADER_LEN};
 pub struct OpenPlan {
     /// Replay WAL files with a generation >= this one.
     pub wal_generation: u64,
-    /// Segment files to load, newest first.
-    pub segment_ids: Vec<u64>,
+    /// Files to load with `load_file`: segments newest first, then index files.
+    pub files: Vec<String>,
 }
 
 /// What replaying one WAL file found.
@@ -45,6 +48,8 @@ pub(super) struct OpenState {
     manifest: Option<Manifest>,
     /// Aligned with `manifest.segments`.
     arrived: Vec<Option<Segment>>,
+    /// Aligned with `manifest.indexes`.
+    indexes_arrived: Vec<bool>,
     last_generation: Option<u64>,
     torn_tail_seen: bool,
 }
@@ -65,25 +70,75 @@ impl Engine {
             return Err(Error::invalid_state("the manifest must come first, and once"));
         }
         let manifest = Manifest::decode(bytes)?;
-        let plan = OpenPlan {
-            wal_generation: manifest.wal_generation,
-            segment_ids: manifest.segments.iter().map(|segment| segment.id).collect(),
-        };
+        let segments = manifest.segments.iter().map(|segment| segment_file_name(segment.id));
+        let indexes = manifest.indexes.iter().map(|index| index_file_name(index.id));
+        let plan = OpenPlan { wal_generation: manifest.wal_generation, files: segments.chain(indexes).collect() };
         state.arrived = manifest.segments.iter().map(|_| None).collect();
+        state.indexes_arrived = vec![false; manifest.indexes.len()];
         self.checkpoint_seq = manifest.checkpoint_seq;
         self.last_seq = manifest.checkpoint_seq;
         self.wal_generation = manifest.wal_generation;
-        // Never reuse the id of a live segment, even if the manifest's counter lags.
-        let newest_id = manifest.segments.iter().map(|segment| segment.id).max().unwrap_or(0);
+        // Never reuse the id of a live file, even if the manifest's counter lags.
+        let segment_ids = manifest.segments.iter().map(|segment| segment.id);
+        let newest_id = segment_ids.chain(manifest.indexes.iter().map(|index| index.id)).max().unwrap_or(0);
         self.next_segment_id = std::cmp::max(manifest.next_segment_id, newest_id + 1);
         state.manifest = Some(manifest);
         Ok(plan)
     }
 
+    /// Takes one file named by the manifest (`OpenPlan::files`): a segment or a collection index
+    /// file, told apart by `name`. Errors: those of `load_segment`, and `InvalidArgument` for a
+    /// name that is neither or does not match the segment's own id.
+    pub fn load_file(&mut self, name: &str, bytes: Vec<u8>) -> Result<()> {
+        match parse_file_name(name) {
+            Some(FileName::Segment(id)) => self.load_segment_named(bytes, Some(id)).map(drop),
+            Some(FileName::Index(id)) => self.load_index_file(id, &bytes),
+            None => Err(Error::invalid_argument(format!("{:?} is not a segment or index file name", name))),
+        }
+    }
+
+    /// Loads index file `id` (named by the manifest) into the collections: no graph is rebuilt.
+    fn load_index_file(&mut self, id: u64, bytes: &[u8]) -> Result<()> {
+        let state = opening_state(&mut self.phase)?;
+        let manifest = match &state.manifest {
+            Some(manifest) => manifest,
+            None => return Err(Error::invalid_state("load the manifest before its files")),
+        };
+        let index = match manifest.indexes.iter().position(|expected| expected.id == id) {
+            Some(index) => index,
+            None => return Err(Error::invalid_argument(format!("index file {} is not named by the manifest", id))),
+        };
+        let expected = &manifest.indexes[index];
+        if expected.len != bytes.len() as u64 || Some(expected.crc) != index_file_crc(bytes) {
+            let message =
+                format!("index file {} does not match the manifest (length {} vs {})", id, bytes.len(), expected.len);
+            return Err(Error::corruption(message));
+        }
+        if state.indexes_arrived[index] {
+            return Err(Error::invalid_argument(format!("index file {} was loaded twice", id)));
+        }
+        let file = IndexFileRef { id, len: expected.len, crc: expected.crc };
+        let (key, collection) = decode_index_file(bytes, file)?;
+        if key != expected.collection_key {
+            return Err(Error::corruption(format!(
+                "index file {} holds another collection than the manifest says",
+                id
+            )));
+        }
+        state.indexes_arrived[index] = true;
+        self.collections.insert_loaded(key, collection)
+    }
+
     /// Takes one segment file named by the manifest and checks it (every chunk checksum, and id,
     /// length and CRC against the manifest). Errors: `Corruption`, `Truncated`,
     /// `UnsupportedFormat`, `InvalidArgument` (not named, or loaded twice), `InvalidState`.
-    pub fn load_segment(&mut self, bytes: Vec<u8>) -> Result<()> {
+    /// Returns the segment's id.
+    pub fn load_segment(&mut self, bytes: Vec<u8>) -> Result<u64> {
+        self.load_segment_named(bytes, None)
+    }
+
+    /// `load_segment`, checking the segment's id against its file name's when there is one.
+    fn load_segment_named(&mut self, bytes: Vec<u8>, name_id: Option<u64>) -> Result<u64> {
         let state = opening_state(&mut self.phase)?;
         let manifest = match &state.manifest {
             Some(manifest) => manifest,
@@ -93,6 +148,12 @@ impl Engine {
         let segment = Segment::from_bytes(bytes)?;
         let crc = segment.file_crc();
         let id = segment.id();
+        if name_id.map_or(false, |name_id| name_id != id) {
+            return Err(Error::invalid_argument(format!(
+                "the file named as segment {:?} holds segment {}",
+                name_id, id
+            )));
+        }
         let index = match manifest.segments.iter().position(|expected| expected.id == id) {
             Some(index) => index,
             None => return Err(Error::invalid_argument(format!("segment {} is not named by the manifest", id))),
@@ -106,7 +167,7 @@ impl Engine {
             return Err(Error::invalid_argument(format!("segment {} was loaded twice", id)));
         }
         state.arrived[index] = Some(segment);
-        Ok(())
+        Ok(id)
     }
 
     /// Replays one WAL file (borrowed). Errors: `Corruption` (bad record before the tail, a
@@ -116,6 +177,10 @@ impl Engine {
             let state = opening_state(&mut self.phase)?;
             if state.torn_tail_seen {
                 return Err(Error::corruption("a WAL file follows one that ended in a torn tail"));
+            }
+            if state.indexes_arrived.contains(&false) {
+                // Replay applies document writes to the collections: they must be loaded first.
+                return Err(Error::invalid_state("load every index file the manifest names before the WAL"));
             }
             match (state.last_generation, &state.manifest) {
                 (Some(last), _) => last + 1,
@@ -157,20 +222,29 @@ impl Engine {
             let message = format!("WAL record seq {} follows seq {}: records are missing", record.seq, self.last_seq);
             return Err(Error::corruption(message));
         }
+        let catalog = plan_commit(&self.collections, record.ops()).map_err(|e| {
+            // It was checked before it was logged: the log or the loaded indexes are damaged.
+            Error::corruption(format!("WAL record seq {} fails its collection checks: {}", record.seq, e.message))
+        })?;
         for (key, value) in record.ops() {
             // No reader exists yet: only the newest version of each key matters.
             self.memtable.insert(key, record.seq, value, record.seq);
         }
         self.last_seq = record.seq;
+        self.apply_catalog(catalog)?;
         Ok(true)
     }
 
-    /// Ends the open. Errors: `InvalidState` when a segment named by the manifest never arrived.
+    /// Ends the open. Errors: `InvalidState` when a file named by the manifest never arrived.
     pub fn open_finish(&mut self) -> Result<OpenFinish> {
         let state = opening_state(&mut self.phase)?;
         if let Some(missing) = state.arrived.iter().position(Option::is_none) {
             let id = state.manifest.as_ref().map_or(0, |manifest| manifest.segments[missing].id);
             return Err(Error::invalid_state(format!("segment {} named by the manifest was not loaded", id)));
+        }
+        if let Some(missing) = state.indexes_arrived.iter().position(|arrived| !arrived) {
+            let id = state.manifest.as_ref().map_or(0, |manifest| manifest.indexes[missing].id);
+            return Err(Error::invalid_state(format!("index file {} named by the manifest was not loaded", id)));
         }
         let (wal_generation, create_file) = match (state.last_generation, &state.manifest) {
             (Some(generation), _) => (generation, false),

@@ -20,6 +20,10 @@ pub(super) fn validate_key(key: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The transaction id that reads the latest commit (`last_seq`, durable or not) instead of a
+/// transaction's snapshot: for catalog checks right after a write, before group commit.
+pub const TXN_LATEST: u32 = u32::MAX;
+
 pub(super) fn txn_not_found(txn: u32) -> Error {
     Error::new(ErrorCode::TxnNotFound, format!("transaction {} is unknown, committed or aborted", txn))
 }
@@ -33,9 +37,13 @@ impl Engine {
     }
 
     /// The value of `key` as transaction `txn` sees it: its own writes, then its snapshot.
+    /// `TXN_LATEST` reads at `last_seq`.
     pub fn txn_get(&mut self, txn: u32, key: &[u8]) -> Result<Option<&[u8]>> {
         self.require_open()?;
         validate_key(key)?;
+        if txn == TXN_LATEST {
+            return Ok(self.read_at(key, self.last_seq));
+        }
         self.txns.get_mut(txn).ok_or_else(|| txn_not_found(txn))?.prepare_reads();
         let transaction = self.txns.get(txn).ok_or_else(|| txn_not_found(txn))?;
         match transaction.own_write(key) {

@@ -7,16 +7,20 @@
 //! - writes (`write.rs`): `put`, `delete`, `txn_begin`, `txn_put`, `txn_delete`, `txn_commit`,
 //!   `txn_abort`;
 //! - outputs: `wal_take` and `wal_mark_durable` (`wal_buffer.rs`), `checkpoint` (`checkpoint.rs`);
-//! - getters: `stats`, `memtable_bytes`, `wal_pending_bytes`, `segment_bytes`.
+//! - collections (`collections/`): `search`, `collection_count`;
+//! - getters: `stats`, `memtable_bytes`, `wal_pending_bytes`, `segment_bytes`,
+//!   `checkpoint_file_bytes`.
 //!
 //! Invariants: `checkpoint_seq <= visible_seq <= last_seq`; every commit with seq <= checkpoint_seq
 //! is in the segments, every later one in the memtable; segments are newest first and hold disjoint
 //! seq ranges, newer segments newer seqs.
 
+use super::collections::Registry;
 use super::config::EngineConfig;
 use super::cursor::Cursor;
 use super::open::OpenState;
 use super::wal_buffer::PendingWal;
+use crate::checkpoint::segment_file_name;
 use crate::error::{Error, Result};
 use crate::kv::Memtable;
 use crate::limits::CURSORS_OPEN_MAX;
@@ -45,8 +49,14 @@ pub struct Engine {
     pub(super) checkpoint_seq: u64,
     /// The WAL generation commits append to (salts their checksums).
     pub(super) wal_generation: u64,
+    /// The id the next segment or index file takes (one counter for both kinds of file).
     pub(super) next_segment_id: u64,
     pub(super) wal: PendingWal,
+    /// Every collection's indexes, following every commit (`last_seq`).
+    pub(super) collections: Registry,
+    /// Index files the last checkpoint asked the host to write, by name: they stay here (and
+    /// their bytes valid) until the next checkpoint.
+    pub(super) written_files: Vec<(String, Vec<u8>)>,
 }
 
 /// Counters for `soch_stats`, in its order.
@@ -111,6 +121,8 @@ impl Engine {
             wal_generation: 0,
             next_segment_id: 1,
             wal: PendingWal::new(),
+            collections: Registry::default(),
+            written_files: Vec::new(),
         }
     }
 
@@ -149,6 +161,20 @@ impl Engine {
     pub fn segment_bytes(&self, id: u64) -> Option<&[u8]> {
         let segment = self.segments.iter().find(|segment| segment.id() == id)?;
         Some(segment.bytes())
+    }
+
+    /// The bytes of a file the last checkpoint listed for writing (a segment or an index file),
+    /// valid until the next checkpoint.
+    pub fn checkpoint_file_bytes(&self, name: &str) -> Option<&[u8]> {
+        if let Some((_, bytes)) = self.written_files.iter().find(|(written, _)| written == name) {
+            return Some(bytes);
+        }
+        self.segments.iter().find(|segment| segment_file_name(segment.id()) == name).map(|segment| segment.bytes())
+    }
+
+    /// Collections that exist at `last_seq`.
+    pub fn collection_count_total(&self) -> usize {
+        self.collections.len()
     }
 
     pub fn stats(&self) -> EngineStats {

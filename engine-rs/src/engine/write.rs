@@ -2,14 +2,16 @@
 //! (snapshot isolation; at commit, first committer wins).
 //!
 //! A commit takes seq = last_seq + 1, appends its record to the pending WAL (when enabled), then
-//! applies its writes to the memtable. Everything that can fail is checked before either happens,
-//! so a failed call changes nothing.
+//! applies its writes to the memtable, then its reserved writes to the collections. Everything that
+//! can fail is checked before any of it happens (`collections::plan_commit` checks documents), so a
+//! failed call changes nothing.
 //!
 //! A transaction's values move into the memtable without a copy when its arena is mostly live:
 //! the memtable adopts the arena whole.
 
 use std::iter;
 
+use super::collections::{plan_commit, CatalogOp};
 use super::read::{txn_not_found, validate_key};
 use super::state::Engine;
 use crate::error::{Error, ErrorCode, Result};
@@ -41,12 +43,13 @@ impl Engine {
     fn autocommit(&mut self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
         self.require_open()?;
         validate_key(key)?;
+        let catalog = plan_commit(&self.collections, iter::once((key, value)))?;
         let seq = self.last_seq + 1;
         self.log_commit(seq, iter::once((key, value)));
         let horizon = self.prune_horizon(seq);
         self.memtable.insert(key, seq, value, horizon);
         self.publish(seq);
-        Ok(())
+        self.apply_catalog(catalog)
     }
 
     /// A new transaction reading at `visible_seq`. Errors: `LimitExceeded`.
@@ -74,9 +77,9 @@ impl Engine {
         transaction.write(key, value)
     }
 
-    /// Commits `txn`: `TxnConflict` if another commit wrote one of its keys after its snapshot
-    /// (then nothing is applied). The transaction is gone either way. An empty transaction commits
-    /// without a seq or a record.
+    /// Commits `txn`: `TxnConflict` if another commit wrote one of its keys after its snapshot,
+    /// `InvalidArgument` if a reserved write is invalid (then nothing is applied). The transaction
+    /// is gone either way. An empty transaction commits without a seq or a record.
     pub fn txn_commit(&mut self, txn: u32) -> Result<()> {
         self.require_open()?;
         let mut transaction = self.txns.remove(txn).ok_or_else(|| txn_not_found(txn))?;
@@ -93,12 +96,21 @@ impl Engine {
             );
             return Err(Error::new(ErrorCode::TxnConflict, message));
         }
+        let catalog = plan_commit(&self.collections, transaction.writes())?;
         let seq = self.last_seq + 1;
         self.log_commit(seq, transaction.writes());
         let horizon = self.prune_horizon(seq);
         self.apply_log(transaction.into_log(), seq, horizon);
         self.publish(seq);
-        Ok(())
+        self.apply_catalog(catalog)
+    }
+
+    /// Applies a commit's checked reserved writes to the collections, after the memtable.
+    pub(super) fn apply_catalog(&mut self, catalog: Vec<CatalogOp>) -> Result<()> {
+        if catalog.is_empty() {
+            return Ok(());
+        }
+        self.collections.apply(catalog)
     }
 
     /// Inserts a sorted log's writes as version `seq`: adopting its value arena when at least half

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use sochdb_engine::{Engine, EngineConfig, Error};
+use sochdb_engine::{CheckpointOutput, Engine, EngineConfig, Error};
 
 pub const WAL_AND_VISIBLE: EngineConfig = EngineConfig { wal_enabled: true, visible_on_commit: true };
 
@@ -39,9 +39,9 @@ pub fn open(disk: &mut Disk, config: EngineConfig) -> Result<Engine, Error> {
     let mut engine = Engine::new(config);
     if let Some(manifest) = disk.files.get("MANIFEST").cloned() {
         let plan = engine.load_manifest(&manifest)?;
-        for id in plan.segment_ids {
-            let bytes = disk.files.get(&segment_name(id)).cloned().expect("segment file exists");
-            engine.load_segment(bytes)?;
+        for name in plan.files {
+            let bytes = disk.files.get(&name).cloned().expect("a file the manifest names exists");
+            engine.load_file(&name, bytes)?;
         }
     }
     for name in disk.wal_files() {
@@ -82,12 +82,11 @@ pub fn checkpoint(engine: &mut Engine, disk: &mut Disk, force: bool) -> bool {
         Some(output) => output,
         None => return false,
     };
-    let segment = engine.segment_bytes(output.segment_id).unwrap().to_vec();
-    disk.files.insert(segment_name(output.segment_id), segment);
+    write_checkpoint_files(engine, disk, &output);
     disk.files.insert(wal_name(output.wal_generation), output.wal_header.to_vec());
     disk.files.insert("MANIFEST".to_string(), output.manifest.clone());
-    for id in &output.obsolete_segment_ids {
-        disk.files.remove(&segment_name(*id));
+    for name in &output.remove_files {
+        disk.files.remove(name);
     }
     for name in disk.wal_files() {
         if name < wal_name(output.wal_generation) {
@@ -96,6 +95,14 @@ pub fn checkpoint(engine: &mut Engine, disk: &mut Disk, force: bool) -> bool {
     }
     disk.wal_generation = output.wal_generation;
     true
+}
+
+/// Writes every file a checkpoint lists (the step before the manifest swap).
+pub fn write_checkpoint_files(engine: &Engine, disk: &mut Disk, output: &CheckpointOutput) {
+    for name in &output.write_files {
+        let bytes = engine.checkpoint_file_bytes(name).expect("a listed file is held").to_vec();
+        disk.files.insert(name.clone(), bytes);
+    }
 }
 
 /// Every live (key, value) at the cursor's snapshot, read in batches of `batch` entries.

@@ -25,7 +25,14 @@ import {
   type WalTake,
 } from './outputs.js';
 
-export const SOCH_ABI_VERSION = 1;
+export const SOCH_ABI_VERSION = 2;
+
+/**
+ * The `txn` of `get` and `cursorOpen` that reads at `last_seq` (every commit, durable or not)
+ * rather than in a transaction or at `visible_seq`: catalog checks right after a synchronous
+ * create use it (ABI.md, "Reading the latest commit").
+ */
+export const LATEST = 0xffff_ffff;
 
 /** `soch_init` flags. */
 export const INIT_WAL_ENABLED = 1;
@@ -45,7 +52,9 @@ interface EngineExports {
   soch_out_len(): I32;
   soch_init(flags: I32): I32;
   soch_load_manifest(ptr: I32, len: I32): I32;
-  soch_load_segment(ptr: I32, len: I32): I32;
+  soch_load_file(namePtr: I32, nameLen: I32, dataPtr: I32, dataLen: I32): I32;
+  soch_search(colPtr: I32, colLen: I32, reqPtr: I32, reqLen: I32): I32;
+  soch_collection_count(colPtr: I32, colLen: I32): I32;
   soch_replay_wal(ptr: I32, len: I32): I32;
   soch_open_finish(): I32;
   soch_get(kp: I32, kl: I32): I32;
@@ -70,16 +79,32 @@ interface EngineExports {
 
 const REQUIRED_EXPORTS: ReadonlyArray<keyof EngineExports> = [
   'memory', 'soch_abi_version', 'soch_alloc', 'soch_free', 'soch_scratch', 'soch_out_ptr',
-  'soch_out_len', 'soch_init', 'soch_load_manifest', 'soch_load_segment', 'soch_replay_wal',
+  'soch_out_len', 'soch_init', 'soch_load_manifest', 'soch_load_file', 'soch_replay_wal',
   'soch_open_finish', 'soch_get', 'soch_put', 'soch_delete', 'soch_txn_begin', 'soch_txn_get',
   'soch_txn_put', 'soch_txn_delete', 'soch_txn_commit', 'soch_txn_abort', 'soch_cursor_open',
   'soch_cursor_next', 'soch_cursor_close', 'soch_wal_pending', 'soch_wal_take',
-  'soch_wal_mark_durable', 'soch_checkpoint', 'soch_memtable_bytes', 'soch_stats',
+  'soch_wal_mark_durable', 'soch_checkpoint', 'soch_memtable_bytes', 'soch_stats', 'soch_search',
+  'soch_collection_count',
 ];
 
-/** A checkpoint's files, copied out of engine memory (see ABI.md, "Checkpoints"). */
-export interface CheckpointFiles extends Omit<CheckpointLayout, 'segmentPtr' | 'segmentLen'> {
-  segment: Buffer;
+/** A file a checkpoint asks the host to write, copied out of engine memory. */
+export interface CheckpointWrite {
+  name: string;
+  data: Buffer;
+}
+
+/** A checkpoint's files (ABI.md, version 2, "Opening and checkpoints: files by name"). */
+export interface CheckpointFiles extends Omit<CheckpointLayout, 'writes'> {
+  /** Write each atomically, before the new WAL file and MANIFEST. */
+  writes: CheckpointWrite[];
+  /** Remove each once the new MANIFEST is in place. */
+  removes: string[];
+}
+
+/** `soch_search`'s result count and a copy of its output (decode with `search-codec.ts`). */
+export interface SearchOutput {
+  count: number;
+  out: Buffer;
 }
 
 const textDecoder = new TextDecoder();
@@ -95,6 +120,15 @@ export class EngineInstance {
   constructor(module: WebAssembly.Module, onFatal: (error: SochDBError) => void = () => {}) {
     const instance = new WebAssembly.Instance(module, missingImports(module));
     const exports = instance.exports as unknown as EngineExports;
+    // The version first: an engine of another version lacks exports, and its version says why.
+    const version = typeof exports.soch_abi_version === 'function' ? exports.soch_abi_version() : SOCH_ABI_VERSION;
+    if (version !== SOCH_ABI_VERSION) {
+      throw new DatabaseError(
+        `The SochDB engine speaks ABI ${version}, this package ${SOCH_ABI_VERSION}. ` +
+          'Rebuild the engine (npm run build:wasm) or reinstall @sochdb/sochdb.',
+        'ABI_MISMATCH',
+      );
+    }
     const missing = REQUIRED_EXPORTS.filter((name) => exports[name] === undefined);
     if (missing.length > 0) {
       throw new DatabaseError(
@@ -107,14 +141,6 @@ export class EngineInstance {
     this.#buffer = exports.memory.buffer;
     this.#bytes = new Uint8Array(this.#buffer);
     this.#onFatal = onFatal;
-    const version = exports.soch_abi_version();
-    if (version !== SOCH_ABI_VERSION) {
-      throw new DatabaseError(
-        `The SochDB engine speaks ABI ${version}, this package ${SOCH_ABI_VERSION}. ` +
-          'Rebuild the engine (npm run build:wasm) or reinstall @sochdb/sochdb.',
-        'ABI_MISMATCH',
-      );
-    }
   }
 
   // --- memory ------------------------------------------------------------------------------
@@ -153,9 +179,15 @@ export class EngineInstance {
     });
   }
 
-  /** Takes ownership of the `alloc`ed segment at `ptr`, even on error. */
-  loadSegment(ptr: number, len: number): void {
-    this.#guard(() => this.#check(this.#x.soch_load_segment(ptr, len)));
+  /** Takes ownership of the `alloc`ed file `name` at `ptr`, even on error. */
+  loadFile(name: string, ptr: number, len: number): void {
+    this.#guard(() => {
+      const x = this.#x;
+      const nameBytes = Buffer.from(name, 'utf8');
+      const np = x.soch_scratch(nameBytes.length) >>> 0;
+      this.bytes().set(nameBytes, np);
+      return this.#check(x.soch_load_file(np, nameBytes.length, ptr, len));
+    });
   }
 
   /** Borrows the WAL file at `ptr`. */
@@ -175,7 +207,7 @@ export class EngineInstance {
 
   // --- reads and autocommit writes (hot paths: no closures) --------------------------------
 
-  /** The value of `key` at `visible_seq` (txn 0) or in transaction `txn`, or null. */
+  /** The value of `key` at `visible_seq` (txn 0), at `last_seq` (`LATEST`) or in transaction `txn`, or null. */
   get(txn: number, key: Uint8Array): Buffer | null {
     this.#assertAlive();
     const x = this.#x;
@@ -240,7 +272,10 @@ export class EngineInstance {
 
   // --- cursors -----------------------------------------------------------------------------
 
-  /** A cursor over `[start, end)` (`end` null: to the last key) at `txn`'s view (0: a fresh snapshot). */
+  /**
+   * A cursor over `[start, end)` (`end` null: to the last key) at `txn`'s view (0: a fresh
+   * snapshot at `visible_seq`; `LATEST`: at `last_seq`).
+   */
   cursorOpen(txn: number, start: Uint8Array, end: Uint8Array | null): number {
     return this.#guard(() => {
       const x = this.#x;
@@ -271,6 +306,32 @@ export class EngineInstance {
     this.#guard(() => this.#check(this.#x.soch_cursor_close(cursor)));
   }
 
+  // --- collections --------------------------------------------------------------------------
+
+  /** Live documents of the collection whose `c` key is `collectionKey`, at `last_seq`. */
+  collectionCount(collectionKey: Uint8Array): number {
+    return this.#guard(() => {
+      const x = this.#x;
+      const cp = x.soch_scratch(collectionKey.length) >>> 0;
+      this.bytes().set(collectionKey, cp);
+      return this.#check(x.soch_collection_count(cp, collectionKey.length));
+    });
+  }
+
+  /** Runs an encoded search request (`search-codec.ts`) on the collection whose `c` key is given. */
+  search(collectionKey: Uint8Array, request: Uint8Array): SearchOutput {
+    return this.#guard(() => {
+      const x = this.#x;
+      const cl = collectionKey.length;
+      const p = x.soch_scratch(cl + request.length) >>> 0;
+      const bytes = this.bytes();
+      bytes.set(collectionKey, p);
+      bytes.set(request, p + cl);
+      const count = this.#check(x.soch_search(p, cl, p + cl, request.length));
+      return { count, out: this.#outCopy() };
+    });
+  }
+
   // --- WAL, checkpoints, introspection -----------------------------------------------------
 
   walPending(): number {
@@ -292,10 +353,14 @@ export class EngineInstance {
   checkpoint(force: boolean): CheckpointFiles | null {
     return this.#guard(() => {
       if (this.#check(this.#x.soch_checkpoint(force ? 1 : 0)) === 0) return null;
-      const { segmentPtr, segmentLen, ...rest } = decodeCheckpoint(this.#outCopy());
-      const segment = Buffer.allocUnsafe(segmentLen);
-      segment.set(this.bytes().subarray(segmentPtr, segmentPtr + segmentLen));
-      return { ...rest, segment };
+      const layout = decodeCheckpoint(this.#outCopy());
+      const bytes = this.bytes();
+      const writes = layout.writes.map(({ name, ptr, len }) => {
+        const data = Buffer.allocUnsafe(len);
+        data.set(bytes.subarray(ptr, ptr + len));
+        return { name, data };
+      });
+      return { ...layout, writes };
     });
   }
 

@@ -9,21 +9,24 @@ export function readU64(buf: Buffer, offset: number): number {
   return buf.readUInt32LE(offset) + buf.readUInt32LE(offset + 4) * 0x1_0000_0000;
 }
 
-/** `soch_load_manifest`: `wal_generation u64 | segment_count u32 | segment_id u64 * count`. */
+/**
+ * `soch_load_manifest`: `wal_generation u64 | file_count u32 | (name_len u16 | name)*`,
+ * every file to load (segments `seg-*.sst`, collection indexes `idx-*.vix`).
+ */
 export interface ManifestInfo {
   walGeneration: number;
-  /** Newest first. */
-  segmentIds: number[];
+  /** Names of the files the manifest lists, in the engine's order (load them all). */
+  files: string[];
 }
 
 export function decodeManifestInfo(out: Buffer): ManifestInfo {
   expectLength(out, 12, 'soch_load_manifest');
   const walGeneration = readU64(out, 0);
   const count = out.readUInt32LE(8);
-  expectLength(out, 12 + 8 * count, 'soch_load_manifest');
-  const segmentIds: number[] = [];
-  for (let i = 0; i < count; i++) segmentIds.push(readU64(out, 12 + 8 * i));
-  return { walGeneration, segmentIds };
+  const reader = { at: 12 };
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) files.push(readName(out, reader, 'soch_load_manifest'));
+  return { walGeneration, files };
 }
 
 /** `soch_replay_wal`: `valid_len u32 | torn_tail u8 | records_applied u32 | generation u64`. */
@@ -68,40 +71,61 @@ export function decodeWalTake(out: Buffer): WalTake {
   return { lastSeq: readU64(out, 0), records: out.subarray(8) };
 }
 
+/** A file a checkpoint asks the host to write: its bytes live in engine memory until the next checkpoint. */
+export interface CheckpointWriteLayout {
+  name: string;
+  ptr: number;
+  len: number;
+}
+
 /**
- * `soch_checkpoint` (status 1): `segment_id u64 | segment_ptr u32 | segment_len u32 |
- * manifest_len u32 | manifest | obsolete_count u32 | obsolete_segment_id u64 * n |
- * wal_generation u64 | wal_header (16 bytes)`. The segment itself lives in engine memory; the
- * caller copies it (`segmentPtr`, `segmentLen`) before the next await.
+ * `soch_checkpoint` (status 1): `manifest_len u32 | manifest | write_count u32 |
+ * (name_len u16 | name | data_ptr u32 | data_len u32)* | remove_count u32 | (name_len u16 | name)* |
+ * wal_generation u64 | wal_header (16 bytes)`. The caller copies each write's bytes before the
+ * next await.
  */
 export interface CheckpointLayout {
-  segmentId: number;
-  segmentPtr: number;
-  segmentLen: number;
   manifest: Buffer;
-  obsoleteSegmentIds: number[];
+  writes: CheckpointWriteLayout[];
+  removes: string[];
   walGeneration: number;
   walHeader: Buffer;
 }
 
 export function decodeCheckpoint(out: Buffer): CheckpointLayout {
-  expectLength(out, 20, 'soch_checkpoint');
-  const segmentId = readU64(out, 0);
-  const segmentPtr = out.readUInt32LE(8);
-  const segmentLen = out.readUInt32LE(12);
-  const manifestLen = out.readUInt32LE(16);
-  let at = 20;
-  expectLength(out, at + manifestLen + 4, 'soch_checkpoint');
-  const manifest = out.subarray(at, at + manifestLen);
-  at += manifestLen;
-  const obsoleteCount = out.readUInt32LE(at);
-  at += 4;
-  expectLength(out, at + 8 * obsoleteCount + 24, 'soch_checkpoint');
-  const obsoleteSegmentIds: number[] = [];
-  for (let i = 0; i < obsoleteCount; i++, at += 8) obsoleteSegmentIds.push(readU64(out, at));
-  const walGeneration = readU64(out, at);
-  const walHeader = out.subarray(at + 8, at + 24);
-  return { segmentId, segmentPtr, segmentLen, manifest, obsoleteSegmentIds, walGeneration, walHeader };
+  const fn = 'soch_checkpoint';
+  expectLength(out, 4, fn);
+  const manifestLen = out.readUInt32LE(0);
+  const r = { at: 4 };
+  expectLength(out, r.at + manifestLen + 4, fn);
+  const manifest = out.subarray(r.at, r.at + manifestLen);
+  r.at += manifestLen;
+  const writeCount = out.readUInt32LE(r.at);
+  r.at += 4;
+  const writes: CheckpointWriteLayout[] = [];
+  for (let i = 0; i < writeCount; i++) {
+    const name = readName(out, r, fn);
+    expectLength(out, r.at + 8, fn);
+    writes.push({ name, ptr: out.readUInt32LE(r.at), len: out.readUInt32LE(r.at + 4) });
+    r.at += 8;
+  }
+  expectLength(out, r.at + 4, fn);
+  const removeCount = out.readUInt32LE(r.at);
+  r.at += 4;
+  const removes: string[] = [];
+  for (let i = 0; i < removeCount; i++) removes.push(readName(out, r, fn));
+  expectLength(out, r.at + 24, fn);
+  return { manifest, writes, removes, walGeneration: readU64(out, r.at), walHeader: out.subarray(r.at + 8, r.at + 24) };
+}
+
+/** `name_len u16 | name` (UTF-8) at `r.at`, advancing it. */
+function readName(out: Buffer, r: { at: number }, fn: string): string {
+  expectLength(out, r.at + 2, fn);
+  const len = out.readUInt16LE(r.at);
+  expectLength(out, r.at + 2 + len, fn);
+  const name = out.toString('utf8', r.at + 2, r.at + 2 + len);
+  r.at += 2 + len;
+  return name;
 }
 
 /** `soch_stats`: 12 × u64, in this order. */
@@ -131,7 +155,7 @@ export function decodeStats(out: Buffer): EngineStats {
   return stats;
 }
 
-function expectLength(out: Buffer, min: number, fn: string): void {
+export function expectLength(out: Buffer, min: number, fn: string): void {
   if (out.length < min) {
     throw new DatabaseError(
       `${fn} returned ${out.length} bytes, expected at least ${min}: the engine and this package disagree ` +

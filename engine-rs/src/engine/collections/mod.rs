@@ -1,0 +1,25 @@
+//! Vector collections: derived state (HNSW graph, BM25 index, parsed metadata) kept in step with
+//! the reserved `c` and `d` keys of every commit, saved in index files at checkpoints.
+//!
+//! - `config`: a collection record's JSON and its binary form;
+//! - `collection`: one collection's indexes and document table;
+//! - `registry`: every collection by its `c` key;
+//! - `plan`: the validation pass over a commit's reserved writes (before anything is applied);
+//! - `index_file`: the index file format; `checkpoint_files`: which index files a checkpoint
+//!   writes and removes;
+//! - `request`, `search`, `output`: `soch_search` decoding, execution, and result encoding.
+
+mod checkpoint_files;
+mod collection;
+mod config;
+mod index_file;
+mod output;
+mod plan;
+mod registry;
+mod request;
+mod search;
+
+pub(super) use collection::IndexFileRef;
+pub(super) use index_file::{decode_index_file, index_file_crc};
+pub(super) use plan::{plan_commit, CatalogOp};
+pub(super) use registry::Registry;

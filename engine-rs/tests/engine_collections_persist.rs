@@ -1,0 +1,145 @@
+//! Collections across checkpoints and reopen: index files are written for changed collections
+//! only, loaded without rebuilding the graph, caught up by WAL replay, and removed when dropped.
+
+mod collections_util;
+mod common;
+
+use collections_util::*;
+use common::{checkpoint, get, open, open_new, persist, Disk, WAL_AND_VISIBLE};
+use sochdb_engine::{Engine, EngineConfig, ErrorCode, TXN_LATEST};
+
+const DIM: usize = 8;
+
+fn index_files(disk: &Disk) -> Vec<String> {
+    disk.files.keys().filter(|name| name.starts_with("idx-")).cloned().collect()
+}
+
+fn filled() -> (Disk, Engine, Vec<Vec<f32>>) {
+    let (mut disk, mut engine) = open_new(WAL_AND_VISIBLE);
+    create(&mut engine, "a", r#"{"dimension": 8, "metric": "l2"}"#);
+    let vectors = clustered(400, DIM, 8, 5);
+    fill(&mut engine, "a", &vectors, &|i| format!(r#"{{"cat": {}}}"#, i % 10));
+    put_doc(&mut engine, "a", "text", &vectors[0], r#"{"cat": 99}"#, Some("a lone quantum word"));
+    persist(&mut engine, &mut disk);
+    (disk, engine, vectors)
+}
+
+fn queries() -> Vec<Query> {
+    let q = clustered(3, DIM, 8, 6);
+    vec![
+        Query::vector(10, &q[0]),
+        Query { filter: r#"{"cat": 3}"#.to_string(), ..Query::vector(5, &q[1]) },
+        Query::text(3, "quantum"),
+        Query { text: "quantum".to_string(), alpha: 0.3, ..Query::vector(4, &q[2]) },
+    ]
+}
+
+fn answers(engine: &Engine) -> Vec<Vec<Found>> {
+    queries().iter().map(|query| search(engine, "a", query)).collect()
+}
+
+#[test]
+fn reopening_from_a_checkpoint_loads_the_index_without_rebuilding_it() {
+    let (mut disk, mut engine, _) = filled();
+    let before = answers(&engine);
+    assert!(checkpoint(&mut engine, &mut disk, false));
+    assert_eq!(index_files(&disk).len(), 1);
+    let reopened = open(&mut disk, WAL_AND_VISIBLE).unwrap();
+    assert_eq!(reopened.collection_index_inserts(&col_key("a")), Some(0), "no HNSW insert at open");
+    assert_eq!(reopened.collection_count(&col_key("a")).unwrap(), 401);
+    assert_eq!(answers(&reopened), before);
+}
+
+#[test]
+fn wal_replay_after_a_checkpoint_applies_later_writes_to_the_loaded_index() {
+    let (mut disk, mut engine, vectors) = filled();
+    checkpoint(&mut engine, &mut disk, false);
+    engine.delete(&doc_key("a", "d0")).unwrap();
+    put_doc(&mut engine, "a", "late", &[50.0; DIM], r#"{"cat": 3}"#, Some("late quantum"));
+    persist(&mut engine, &mut disk);
+    let expected = answers(&engine);
+    let reopened = open(&mut disk, WAL_AND_VISIBLE).unwrap();
+    assert_eq!(reopened.collection_index_inserts(&col_key("a")), Some(1), "only the late document");
+    assert_eq!(answers(&reopened), expected);
+    let near_d0 = ids(&search(&reopened, "a", &Query::vector(500, &vectors[0])));
+    assert_eq!(near_d0.len(), 401, "every live document");
+    assert!(!near_d0.contains(&"d0".to_string()) && near_d0.contains(&"late".to_string()));
+}
+
+#[test]
+fn only_changed_collections_get_new_index_files_and_replaced_ones_are_removed() {
+    let (mut disk, mut engine, _) = filled();
+    create(&mut engine, "b", r#"{"dimension": 2}"#);
+    put_doc(&mut engine, "b", "x", &[1.0, 2.0], "{}", None);
+    checkpoint(&mut engine, &mut disk, false);
+    let first = index_files(&disk);
+    assert_eq!(first.len(), 2);
+    put_doc(&mut engine, "b", "y", &[2.0, 1.0], "{}", None);
+    persist(&mut engine, &mut disk);
+    let output = engine.checkpoint(false).unwrap().unwrap();
+    let new_indexes: Vec<&String> = output.write_files.iter().filter(|name| name.starts_with("idx-")).collect();
+    assert_eq!(new_indexes.len(), 1, "only b changed: {:?}", output.write_files);
+    let removed: Vec<&String> = output.remove_files.iter().filter(|name| name.starts_with("idx-")).collect();
+    assert_eq!(removed.len(), 1, "b's previous file: {:?}", output.remove_files);
+    assert!(first.contains(removed[0]) && !first.contains(new_indexes[0]));
+}
+
+#[test]
+fn dropping_a_collection_removes_its_index_file_at_the_next_checkpoint() {
+    let (mut disk, mut engine, _) = filled();
+    checkpoint(&mut engine, &mut disk, false);
+    let file = index_files(&disk);
+    engine.delete(&col_key("a")).unwrap();
+    checkpoint(&mut engine, &mut disk, false);
+    assert!(index_files(&disk).is_empty(), "{:?} was listed for removal", file);
+    let reopened = open(&mut disk, WAL_AND_VISIBLE).unwrap();
+    assert_eq!(reopened.collection_count(&col_key("a")).unwrap_err().code, ErrorCode::InvalidArgument);
+}
+
+#[test]
+fn a_reopen_without_any_checkpoint_rebuilds_the_index_from_the_wal() {
+    let (mut disk, engine, _) = filled();
+    let expected = answers(&engine);
+    let reopened = open(&mut disk, WAL_AND_VISIBLE).unwrap();
+    assert_eq!(reopened.collection_index_inserts(&col_key("a")), Some(401));
+    assert_eq!(answers(&reopened), expected);
+}
+
+#[test]
+fn a_damaged_or_missing_index_file_fails_the_open() {
+    let (mut disk, mut engine, _) = filled();
+    checkpoint(&mut engine, &mut disk, false);
+    let name = index_files(&disk)[0].clone();
+    let mut damaged = disk.clone();
+    let bytes = damaged.files.get_mut(&name).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    assert_eq!(open(&mut damaged, WAL_AND_VISIBLE).unwrap_err().code, ErrorCode::Corruption);
+    let mut fresh = Engine::new(WAL_AND_VISIBLE);
+    let plan = fresh.load_manifest(&disk.files["MANIFEST"]).unwrap();
+    assert!(plan.files.contains(&name));
+    for file in plan.files.iter().filter(|file| file.starts_with("seg-")) {
+        fresh.load_file(file, disk.files[file].clone()).unwrap();
+    }
+    assert_eq!(fresh.open_finish().unwrap_err().code, ErrorCode::InvalidState);
+}
+
+#[test]
+fn the_latest_sentinel_reads_a_commit_before_it_is_durable() {
+    let config = EngineConfig { wal_enabled: true, visible_on_commit: false };
+    let (mut disk, mut engine) = open_new(config);
+    create(&mut engine, "a", r#"{"dimension": 2}"#);
+    let key = col_key("a");
+    assert_eq!(get(&engine, &key), None, "not durable yet");
+    assert!(engine.txn_get(TXN_LATEST, &key).unwrap().is_some());
+    let cursor = engine.cursor_open(TXN_LATEST, &key, None).unwrap();
+    let mut out = Vec::new();
+    assert_eq!(engine.cursor_next(cursor, 10, u32::MAX, &mut out).unwrap(), 1);
+    engine.cursor_close(cursor).unwrap();
+    // The index follows every commit; search reads documents only once they are visible.
+    put_doc(&mut engine, "a", "x", &[1.0, 0.0], "{}", None);
+    assert_eq!(engine.collection_count(&key).unwrap(), 1);
+    assert!(search(&engine, "a", &Query::vector(1, &[1.0, 0.0])).is_empty());
+    persist(&mut engine, &mut disk);
+    assert_eq!(ids(&search(&engine, "a", &Query::vector(1, &[1.0, 0.0]))), vec!["x"]);
+}

@@ -1,0 +1,96 @@
+/**
+ * Reads and writes of SochDB's reserved records (namespaces, collections, documents) on behalf of
+ * the Namespace and Collection objects. Internal.
+ *
+ * Catalog checks read at `LATEST` (every commit, durable or not), because `createNamespace` and
+ * `createCollection` are synchronous: a create followed at once by a lookup must see it although
+ * group commit has not made it durable yet. A check and the write it guards run in one
+ * synchronous step, so no other call of this process can slip between them.
+ */
+import type { DatabaseCore } from './core.js';
+import { LATEST } from './engine/abi.js';
+import type { KeyRange } from './reserved-keys.js';
+
+/** Keys deleted per transaction when a collection or namespace is dropped. */
+export const DELETE_BATCH_KEYS = 1000;
+const SCAN_BATCH_BYTES = 1024 * 1024;
+
+/** The value of a reserved key at the latest commit, or null. */
+export function readLatest(core: DatabaseCore, key: Uint8Array): Buffer | null {
+  return core.engine.get(LATEST, key);
+}
+
+/** Up to `limit` pairs of `range` at the latest commit, in key order (all of them by default). */
+export function scanLatest(core: DatabaseCore, range: KeyRange, limit = Infinity): Array<[Buffer, Buffer]> {
+  const engine = core.engine;
+  const pairs: Array<[Buffer, Buffer]> = [];
+  const cursor = engine.cursorOpen(LATEST, range.start, range.end);
+  try {
+    while (pairs.length < limit) {
+      const next = engine.cursorNext(cursor, Math.min(limit - pairs.length, DELETE_BATCH_KEYS), SCAN_BATCH_BYTES);
+      if (next === null) break;
+      let at = 0;
+      for (let i = 0; i < next.count; i++) {
+        const keyLength = next.batch.readUInt32LE(at);
+        const valueLength = next.batch.readUInt32LE(at + 4);
+        const keyStart = at + 8;
+        at = keyStart + keyLength + valueLength;
+        pairs.push([next.batch.subarray(keyStart, keyStart + keyLength), next.batch.subarray(keyStart + keyLength, at)]);
+      }
+    }
+  } finally {
+    engine.cursorClose(cursor);
+  }
+  return pairs;
+}
+
+/** One autocommit write, whose durability the caller awaits (or `settleInBackground`s). */
+export function putNow(core: DatabaseCore, key: Uint8Array, value: Uint8Array): void {
+  core.engine.put(0, key, value);
+}
+
+/**
+ * Applies `writes` in one engine transaction, committed before returning: all or nothing (an
+ * engine refusal, e.g. a document the engine's own checks reject, aborts the whole batch).
+ */
+export function commitBatch(core: DatabaseCore, writes: ReadonlyArray<{ key: Uint8Array; value: Uint8Array | null }>): void {
+  const engine = core.engine;
+  const txn = engine.txnBegin();
+  try {
+    for (const { key, value } of writes) {
+      if (value === null) engine.delete(txn, key);
+      else engine.put(txn, key, value);
+    }
+  } catch (e) {
+    if (engine.deadError === null) engine.txnAbort(txn);
+    throw e;
+  }
+  engine.txnCommit(txn); // the transaction is gone afterwards, committed or not
+}
+
+/**
+ * For the synchronous creates: the commit's durability is not awaited by the caller, so its
+ * failure must not surface as an unhandled rejection. It is not lost: a failed write poisons the
+ * database (the writer tells it), and every later call reports it.
+ */
+export function settleInBackground(durable: Promise<void>): void {
+  durable.catch(() => {});
+}
+
+/**
+ * Deletes every key of `range` in transactions of `DELETE_BATCH_KEYS`, awaiting each one's
+ * durability (so a huge collection does not pile up in memory). `finish` runs in the same
+ * synchronous step as the scan that found the range empty, so nothing written into the range
+ * meanwhile is left behind by it (it deletes the collection or namespace record).
+ */
+export async function deleteRangeInBatches(core: DatabaseCore, range: KeyRange, finish: () => void): Promise<void> {
+  for (;;) {
+    core.assertUsable();
+    const keys = scanLatest(core, range, DELETE_BATCH_KEYS).map(([key]) => ({ key, value: null }));
+    if (keys.length > 0) commitBatch(core, keys);
+    const done = keys.length < DELETE_BATCH_KEYS;
+    if (done) finish();
+    await core.writer.durable();
+    if (done) return;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The byte encodings of `soch_search` (ABI.md, version 2, "Search and counts"): the request the
+ * host writes and the results the engine returns. Integers and floats are little-endian.
+ *
+ * Request: `k u32 | ef_search u32 (0: the collection's) | flags u32 | alpha f32 | dim u32 |
+ * f32 * dim | text_len u32 | text | filter_len u32 | filter JSON (0: none)`.
+ * Result, repeated: `score f32 | vector_score f32 | text_score f32 | id_len u16 | id |
+ * metadata_len u32 | metadata JSON | content_len u32 (0xFFFFFFFF: none) | content | vector_dim u32 |
+ * f32 * vector_dim` (a side not used is NaN; `vector_dim` is 0 without `INCLUDE_VECTORS`).
+ */
+import { expectLength } from './outputs.js';
+
+export const SEARCH_HAS_VECTOR = 1;
+export const SEARCH_INCLUDE_VECTORS = 2;
+export const SEARCH_FUSION_RRF = 4;
+export const SEARCH_EXACT = 8;
+
+const NO_CONTENT = 0xffff_ffff;
+
+export interface EncodedSearch {
+  k: number;
+  /** 0: the collection's default. */
+  efSearch: number;
+  flags: number;
+  alpha: number;
+  /** Null for a text-only search. */
+  vector: Float32Array | null;
+  /** Empty for a vector-only search. */
+  text: string;
+  /** Filter JSON text; empty for none. */
+  filterJson: string;
+}
+
+export function encodeSearchRequest(request: EncodedSearch): Buffer {
+  const vector = request.vector ?? new Float32Array(0);
+  const text = Buffer.from(request.text, 'utf8');
+  const filter = Buffer.from(request.filterJson, 'utf8');
+  const out = Buffer.alloc(20 + 4 * vector.length + 4 + text.length + 4 + filter.length);
+  out.writeUInt32LE(request.k, 0);
+  out.writeUInt32LE(request.efSearch, 4);
+  out.writeUInt32LE(request.flags | (request.vector === null ? 0 : SEARCH_HAS_VECTOR), 8);
+  out.writeFloatLE(request.alpha, 12);
+  out.writeUInt32LE(vector.length, 16);
+  let at = 20;
+  for (let i = 0; i < vector.length; i++, at += 4) out.writeFloatLE(vector[i]!, at);
+  out.writeUInt32LE(text.length, at);
+  out.set(text, at + 4);
+  at += 4 + text.length;
+  out.writeUInt32LE(filter.length, at);
+  out.set(filter, at + 4);
+  return out;
+}
+
+/** One result as the engine returns it. */
+export interface RawSearchHit {
+  score: number;
+  /** NaN when the vector side was not used or did not find the document. */
+  vectorScore: number;
+  /** NaN when the text side was not used or did not find the document. */
+  textScore: number;
+  id: string;
+  metadataJson: string;
+  content: string | null;
+  /** Null without `INCLUDE_VECTORS`. */
+  vector: Float32Array | null;
+}
+
+export function decodeSearchResults(out: Buffer, count: number): RawSearchHit[] {
+  const fn = 'soch_search';
+  const hits: RawSearchHit[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    expectLength(out, at + 14, fn);
+    const score = out.readFloatLE(at);
+    const vectorScore = out.readFloatLE(at + 4);
+    const textScore = out.readFloatLE(at + 8);
+    const idLength = out.readUInt16LE(at + 12);
+    at += 14;
+    expectLength(out, at + idLength + 4, fn);
+    const id = out.toString('utf8', at, at + idLength);
+    at += idLength;
+    const metadataLength = out.readUInt32LE(at);
+    at += 4;
+    expectLength(out, at + metadataLength + 4, fn);
+    const metadataJson = out.toString('utf8', at, at + metadataLength);
+    at += metadataLength;
+    const contentLength = out.readUInt32LE(at);
+    at += 4;
+    let content: string | null = null;
+    if (contentLength !== NO_CONTENT) {
+      expectLength(out, at + contentLength, fn);
+      content = out.toString('utf8', at, at + contentLength);
+      at += contentLength;
+    }
+    expectLength(out, at + 4, fn);
+    const dim = out.readUInt32LE(at);
+    at += 4;
+    expectLength(out, at + 4 * dim, fn);
+    let vector: Float32Array | null = null;
+    if (dim > 0) {
+      vector = new Float32Array(dim);
+      for (let j = 0; j < dim; j++, at += 4) vector[j] = out.readFloatLE(at);
+    }
+    hits.push({ score, vectorScore, textScore, id, metadataJson, content, vector });
+  }
+  return hits;
+}

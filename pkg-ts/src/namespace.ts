@@ -1,0 +1,93 @@
+/**
+ * A namespace: a named group of collections (one per tenant, say). `createCollection` is
+ * synchronous, like the guide's `ns.createCollection(config)`; its record is durable by the time
+ * any later awaited write of this database resolves.
+ */
+import { deleteRangeInBatches, putNow, readLatest, scanLatest, settleInBackground } from './catalog-store.js';
+import { Collection } from './collection.js';
+import { configOf, decodeCollectionRecord, encodeCollectionRecord, resolveCollectionConfig } from './collection-config.js';
+import type { CollectionConfig, CollectionInfo, CollectionOptions, NamespaceInfo } from './collection-types.js';
+import type { DatabaseCore } from './core.js';
+import { CollectionExistsError, CollectionNotFoundError, NamespaceNotFoundError } from './errors.js';
+import { collectionKey, collectionsRange, documentsRange, namespaceKey, validateName } from './reserved-keys.js';
+
+export class Namespace {
+  readonly #core: DatabaseCore;
+  readonly #info: NamespaceInfo;
+
+  /** Use `db.namespace(name)` or `db.createNamespace(config)`. */
+  constructor(core: DatabaseCore, info: NamespaceInfo) {
+    this.#core = core;
+    this.#info = info;
+  }
+
+  get name(): string {
+    return this.#info.name;
+  }
+
+  get displayName(): string {
+    return this.#info.displayName;
+  }
+
+  get labels(): Record<string, string> {
+    return { ...this.#info.labels };
+  }
+
+  /** The namespace's record as created. */
+  get config(): NamespaceInfo {
+    return { ...this.#info, labels: { ...this.#info.labels } };
+  }
+
+  /**
+   * Creates a collection, synchronously: `createCollection({ name, dimension, ... })` or
+   * `createCollection(name, { dimension, ... })`. Throws `CollectionExistsError` if the name is
+   * taken, `NamespaceNotFoundError` if this namespace was deleted, `InvalidArgumentError` for a bad
+   * option.
+   */
+  createCollection(config: CollectionConfig): Collection;
+  createCollection(name: string, options: CollectionOptions): Collection;
+  createCollection(nameOrConfig: string | CollectionConfig, options?: CollectionOptions): Collection {
+    this.#assertExists();
+    const info = resolveCollectionConfig(configOf(nameOrConfig, options), Date.now());
+    const key = collectionKey(this.name, info.name);
+    if (readLatest(this.#core, key) !== null) throw new CollectionExistsError(this.name, info.name);
+    const record = encodeCollectionRecord(info);
+    putNow(this.#core, key, record);
+    settleInBackground(this.#core.writer.durable());
+    return new Collection(this.#core, this.name, record);
+  }
+
+  /** The collection named `name`. Throws `CollectionNotFoundError` if there is none. */
+  collection(name: string): Collection {
+    this.#assertExists();
+    validateName('collection', name);
+    const record = readLatest(this.#core, collectionKey(this.name, name));
+    if (record === null) throw new CollectionNotFoundError(this.name, name);
+    return new Collection(this.#core, this.name, record);
+  }
+
+  /** Every collection of this namespace, in name order. */
+  async listCollections(): Promise<CollectionInfo[]> {
+    this.#assertExists();
+    return scanLatest(this.#core, collectionsRange(this.name)).map(([, value]) => decodeCollectionRecord(value));
+  }
+
+  /**
+   * Deletes a collection and every document in it (in transactions of 1,000 documents), then its
+   * record. Throws `CollectionNotFoundError` if there is none. Handles to it then throw
+   * `CollectionNotFoundError`.
+   */
+  async deleteCollection(name: string): Promise<void> {
+    this.#assertExists();
+    const key = collectionKey(this.name, name);
+    if (readLatest(this.#core, key) === null) throw new CollectionNotFoundError(this.name, name);
+    await deleteRangeInBatches(this.#core, documentsRange(this.name, name), () => {
+      if (readLatest(this.#core, key) !== null) this.#core.engine.delete(0, key);
+    });
+  }
+
+  #assertExists(): void {
+    this.#core.assertUsable();
+    if (readLatest(this.#core, namespaceKey(this.name)) === null) throw new NamespaceNotFoundError(this.name);
+  }
+}
