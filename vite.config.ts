@@ -8,6 +8,7 @@ export default defineConfig({
       'tests/unit/**/*.test.ts',
       'tests/acceptance/**/*.test.ts',
       'tests/crash/**/*.test.ts',
+      'tests/browser/**/*.test.ts',
       'pkg-ts/src/**/*.test.ts',
       'node-adapter/src/**/*.test.ts',
     ],

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { engines } from './engines.mjs';
+import { prng } from './lib/prng.mjs';
 
 const KEY_SIZE = 16;
 const VALUE_SIZE = 100;
@@ -37,18 +38,6 @@ function parseArgs(argv) {
   }
   if (!engine || !(engine in engines)) throw new Error(`usage: kv-one.mjs <${Object.keys(engines).join('|')}> [flags]`);
   return { engine, opts };
-}
-
-/** mulberry32: a small seeded PRNG, so every engine gets the same keys, values and orders. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** 16-byte keys that sort in numeric order: "k" + 15 decimal digits. */

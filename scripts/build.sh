@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds everything a user of the package needs: the engine (scripts/build-wasm.sh) into
-# pkg-ts/wasm/, then the TypeScript package (tsup: ESM + CJS + .d.ts) into pkg-ts/dist/.
+# pkg-ts/wasm/, then the TypeScript package (tsup: Node ESM + CJS + .d.ts; browser ESM + worker) into pkg-ts/dist/.
 # Each step is skipped when its output is newer than its inputs; SOCHDB_FORCE_BUILD=1 redoes both.
 set -euo pipefail
 
@@ -17,7 +17,8 @@ bash scripts/build-wasm.sh
 [ -f pkg-ts/src/index.ts ] || die "pkg-ts/src/index.ts does not exist yet: nothing to build"
 
 # tsup bundles pkg-ts/src and the Node-only code of node-adapter/src into pkg-ts/dist.
-outputs=(pkg-ts/dist/index.js pkg-ts/dist/index.cjs pkg-ts/dist/index.d.ts pkg-ts/dist/index.d.cts)
+outputs=(pkg-ts/dist/index.js pkg-ts/dist/index.cjs pkg-ts/dist/index.d.ts pkg-ts/dist/index.d.cts
+  pkg-ts/dist/browser.js pkg-ts/dist/browser-worker.js pkg-ts/dist/browser.d.ts)
 inputs=(pkg-ts/src node-adapter/src pkg-ts/package.json pkg-ts/tsup.config.ts pkg-ts/tsconfig.json
   tsconfig.base.json package-lock.json)
 oldest=""
@@ -33,7 +34,7 @@ if [ "${SOCHDB_FORCE_BUILD:-0}" != 1 ] && [ -n "$oldest" ] \
   exit 0
 fi
 
-log "building @sochdb/sochdb (tsup: ESM + CJS + .d.ts)"
+log "building @sochdb/sochdb (tsup: Node ESM + CJS + .d.ts; browser ESM + worker)"
 started=$(mktemp)
 trap 'rm -f "$started"' EXIT
 npm run --silent build -w @sochdb/sochdb

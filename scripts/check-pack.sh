@@ -2,7 +2,8 @@
 # Checks what npm users get: packs @sochdb/sochdb and its alias `sochdb`, installs both tarballs into
 # an empty app (offline: they have no other dependencies), and runs an ESM and a CJS script there
 # that open a database in a temp dir, put/get, close, reopen and read the value back. It also
-# type-checks a TypeScript file against the shipped .d.ts files. Needs a current build
+# type-checks a TypeScript file against the shipped .d.ts files, and bundles an import for browsers
+# (esbuild, platform browser) to check that the `browser` condition picks the browser entry. Needs a current build
 # (scripts/build.sh). Prints OK or fails loudly.
 set -euo pipefail
 
@@ -30,7 +31,8 @@ alias_tgz=$(ls "$tmp"/tarballs/sochdb-[0-9]*.tgz 2>/dev/null | head -n 1)
 
 tar -tzf "$main_tgz" >"$tmp/main.list"
 for f in package/package.json package/dist/index.js package/dist/index.cjs package/dist/index.d.ts \
-  package/dist/index.d.cts package/wasm/sochdb_engine.wasm package/README.md; do
+  package/dist/index.d.cts package/dist/browser.js package/dist/browser-worker.js package/dist/browser.d.ts \
+  package/wasm/sochdb_engine.wasm package/README.md; do
   grep -qx "$f" "$tmp/main.list" || die "$(basename "$main_tgz") does not contain ${f#package/}"
 done
 if grep -qE '^package/(src|tests?)/' "$tmp/main.list"; then
@@ -138,4 +140,16 @@ node "$root/node_modules/typescript/bin/tsc" --noEmit --strict --skipLibCheck \
   --module nodenext --moduleResolution nodenext --target es2022 \
   --types node --typeRoots "$root/node_modules/@types" check.mts \
   || die "the shipped type declarations do not type-check in a consumer"
-echo "OK: packed tarballs install and work from ESM, CJS and TypeScript"
+log "bundling an import of @sochdb/sochdb for browsers (esbuild, platform browser)"
+printf "import { Database } from '@sochdb/sochdb';\nexport const open = (name) => Database.open(name);\n" >browser-app.mjs
+node --input-type=module -e '
+  const { build } = await import(process.argv[1]);
+  const result = await build({ entryPoints: ["browser-app.mjs"], bundle: true, write: false,
+    platform: "browser", format: "esm", metafile: true, logLevel: "error" });
+  const inputs = Object.keys(result.metafile.inputs);
+  if (!inputs.some((f) => f.endsWith("@sochdb/sochdb/dist/browser.js"))) {
+    throw new Error("the browser condition did not resolve to dist/browser.js: " + inputs.join(", "));
+  }
+' "$(node -e 'console.log(require("url").pathToFileURL(require.resolve("esbuild", { paths: [process.argv[1]] })).href)' "$root/node_modules/tsup")" \
+  || die "bundling the package for browsers failed"
+echo "OK: packed tarballs install and work from ESM, CJS, TypeScript and a browser bundle"

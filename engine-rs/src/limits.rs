@@ -36,6 +36,12 @@ pub const FILTER_SIZE_MAX: usize = 64 * 1024;
 pub const CONTENT_SIZE_MAX: usize = 16 * 1024 * 1024;
 /// Largest vector dimension a record may carry; equals `vector::VECTOR_DIM_MAX`.
 pub const RECORD_DIM_MAX: usize = 4096;
+/// Tombstones (deleted or replaced documents) a collection may hold after a checkpoint, as a
+/// percentage of its live documents: over it, the checkpoint compacts the collection, so its graph
+/// keeps at most `live * (100 + this) / 100` nodes (or `live + COLLECTION_TOMBSTONES_MIN_COMPACT`).
+pub const COLLECTION_TOMBSTONE_PERCENT_MAX: usize = 20;
+/// Fewest tombstones worth a compaction: spares small collections a renumbering at every checkpoint.
+pub const COLLECTION_TOMBSTONES_MIN_COMPACT: usize = 256;
 /// Namespace and collection names: bytes, at least 1.
 pub const NAME_SIZE_MAX: usize = 128;
 /// Document ids: bytes of UTF-8, at least 1.
@@ -50,6 +56,10 @@ const _: () = assert!(1 + 4 + 4 * RECORD_DIM_MAX + 4 + METADATA_SIZE_MAX + 4 + C
 const _: () = assert!(8 + 2 * NAME_SIZE_MAX + 2 + DOC_ID_SIZE_MAX <= KEY_SIZE_MAX);
 // Index files and search results store a document id's length as u16.
 const _: () = assert!(DOC_ID_SIZE_MAX <= u16::MAX as usize);
+
+// Compaction compares `tombstones * 100` with `live * percent`; 0 would compact at every delete.
+const _: () = assert!(COLLECTION_TOMBSTONE_PERCENT_MAX > 0 && COLLECTION_TOMBSTONE_PERCENT_MAX <= 100);
+const _: () = assert!(COLLECTION_TOMBSTONES_MIN_COMPACT > 0);
 
 const _: () = assert!(KEY_SIZE_MAX < VALUE_SIZE_MAX);
 const _: () = assert!(VALUE_SIZE_MAX < TXN_SIZE_MAX);

@@ -118,7 +118,7 @@ fn put_get_delete_round_trip_and_get_points_at_the_stored_value() {
     let parts = scratch(&[b"key"]);
     assert_eq!(unsafe { soch_delete(parts[0].0, parts[0].1) }, 0);
     assert_eq!(get(b"key"), None);
-    assert_eq!(put(b"", b"v"), -3);
+    assert_eq!(put(b"", b"v"), -2); // INVALID_ARGUMENT: keys must not be empty
 }
 
 #[test]

@@ -155,7 +155,7 @@ fn oversized_or_empty_keys_and_values_are_typed_errors_that_apply_nothing() {
     let (_, mut engine) = open_new(WAL_AND_VISIBLE);
     let long_key = vec![b'k'; 16 * 1024 + 1];
     assert_eq!(engine.put(&long_key, b"v").unwrap_err().code, ErrorCode::KeyTooLarge);
-    assert_eq!(engine.put(b"", b"v").unwrap_err().code, ErrorCode::KeyTooLarge);
+    assert_eq!(engine.put(b"", b"v").unwrap_err().code, ErrorCode::InvalidArgument);
     let huge_value = vec![0u8; 64 * 1024 * 1024 + 1];
     assert_eq!(engine.put(b"k", &huge_value).unwrap_err().code, ErrorCode::ValueTooLarge);
     let txn = engine.txn_begin().unwrap();

@@ -7,6 +7,7 @@
  * - `SochDBError`
  *   - `DatabaseError`: the database cannot do what was asked (engine bug, I/O failure, poisoned)
  *     - `DatabaseClosedError`, `DatabaseLockedError`, `CorruptionError`, `StorageError`
+ *       (`StorageQuotaError`), `WorkerDiedError` (browser)
  *   - `TransactionError`: a transaction used after it ended, or an unknown transaction
  *     - `TransactionConflictError`: first committer wins; retry the transaction
  *   - `InvalidArgumentError`: bad input (wrong type, over a limit); nothing was written
@@ -78,9 +79,33 @@ export class CorruptionError extends DatabaseError {
 
 /** The storage adapter failed (I/O); code `STORAGE_ERROR`. `cause` holds the adapter's error. */
 export class StorageError extends DatabaseError {
-  constructor(message: string, options?: SochDBErrorOptions) {
-    super(message, 'STORAGE_ERROR', options);
+  constructor(message: string, options?: SochDBErrorOptions, code = 'STORAGE_ERROR') {
+    super(message, code, options);
     this.name = 'StorageError';
+  }
+}
+
+/**
+ * The browser's storage quota for this site is used up; code `STORAGE_QUOTA_EXCEEDED`. The write
+ * that hit it left nothing half-written. Free space (delete data, or ask the user to allow more
+ * with `navigator.storage.persist()`), then reopen the database.
+ */
+export class StorageQuotaError extends StorageError {
+  constructor(message: string, options?: SochDBErrorOptions) {
+    super(message, options, 'STORAGE_QUOTA_EXCEEDED');
+    this.name = 'StorageQuotaError';
+  }
+}
+
+/**
+ * The browser worker running the engine died (terminated, crashed or out of memory); code
+ * `WORKER_DIED`. Calls that were pending are rejected with it; commits acknowledged before are
+ * durable. Open the database again.
+ */
+export class WorkerDiedError extends DatabaseError {
+  constructor(message: string) {
+    super(message, 'WORKER_DIED');
+    this.name = 'WorkerDiedError';
   }
 }
 

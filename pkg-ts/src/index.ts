@@ -45,6 +45,8 @@ export {
   NamespaceNotFoundError,
   SochDBError,
   StorageError,
+  StorageQuotaError,
   TransactionConflictError,
   TransactionError,
+  WorkerDiedError,
 } from './errors.js';

@@ -44,7 +44,8 @@ export function rangeContains(range: KeyRange, key: Uint8Array): boolean {
 
 /** Whether `key` lies in the reserved space; user writes there are refused. */
 export function isReserved(key: Uint8Array): boolean {
-  return key.length >= RESERVED_PREFIX.length && RESERVED_PREFIX.equals(key.subarray(0, RESERVED_PREFIX.length));
+  // Buffer.compare, not equals: the browser's Buffer (the `buffer` package) refuses a plain Uint8Array in equals.
+  return key.length >= RESERVED_PREFIX.length && Buffer.compare(RESERVED_PREFIX, key.subarray(0, RESERVED_PREFIX.length)) === 0;
 }
 
 /** The whole reserved space, for keeping it out of user scans. */

@@ -106,7 +106,7 @@ describe('input validation', () => {
 
   it('rejects an empty key and writes nothing', async () => {
     const db = open();
-    await expect(db.put(Buffer.alloc(0), b('v'))).rejects.toMatchObject({ name: 'InvalidArgumentError', code: 'KEY_TOO_LARGE' });
+    await expect(db.put(Buffer.alloc(0), b('v'))).rejects.toMatchObject({ name: 'InvalidArgumentError', code: 'INVALID_ARGUMENT' });
     expect((await db.stats()).lastSeq).toBe(0);
   });
 

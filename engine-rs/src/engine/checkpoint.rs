@@ -1,5 +1,6 @@
 //! Checkpoint: one new segment made by merging the memtable with the newest few live segments
-//! (see `merge_policy`), an index file per collection changed since the last checkpoint, a new
+//! (see `merge_policy`), an index file per collection changed since the last checkpoint (after
+//! dropping the tombstones of collections that hold too many: `collections/compact.rs`), a new
 //! manifest, and a new WAL generation.
 //!
 //! The engine switches to the new state before returning; the host then persists it in the order
@@ -33,7 +34,8 @@ pub struct CheckpointOutput {
 
 impl Engine {
     /// Writes a checkpoint. `None` when nothing changed since the last one and `force` is false.
-    /// `force` also folds every live segment into one (a full compaction).
+    /// `force` also folds every live segment into one (a full compaction). Collections over the
+    /// tombstone limits (with `force`, any holding a tombstone) are compacted first.
     /// Errors: `InvalidState` while WAL records are pending (take and persist them first).
     pub fn checkpoint(&mut self, force: bool) -> Result<Option<CheckpointOutput>> {
         self.require_open()?;
@@ -45,7 +47,9 @@ impl Engine {
             return Ok(None);
         }
         let segment_id = self.next_segment_id;
-        // First, as it is the one step that can fail: then nothing has changed yet.
+        // Dropping tombstones changes no count, id or exact result, so it may come first.
+        self.compact_collections(force)?;
+        // Then the one step that can fail: nothing else has changed yet.
         let index_files = self.encode_changed_indexes(segment_id + 1)?;
         let fold = if force { self.segments.len() } else { self.fold_count() };
         let segment = self.merge_into_segment(segment_id, fold);

@@ -8,10 +8,11 @@ use super::state::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::limits::KEY_SIZE_MAX;
 
-/// `KeyTooLarge` for an empty key or one over `KEY_SIZE_MAX`: no such key can be stored.
+/// `InvalidArgument` for an empty key, `KeyTooLarge` for one over `KEY_SIZE_MAX`: no such key can
+/// be stored.
 pub(super) fn validate_key(key: &[u8]) -> Result<()> {
     if key.is_empty() {
-        return Err(Error::new(ErrorCode::KeyTooLarge, "keys must not be empty"));
+        return Err(Error::invalid_argument("keys must not be empty: give a key of at least one byte"));
     }
     if key.len() > KEY_SIZE_MAX {
         let message = format!("a key of {} bytes is over the {} byte limit", key.len(), KEY_SIZE_MAX);

@@ -200,6 +200,31 @@ fn removing_most_docs_compacts_and_keeps_results_exact() {
 }
 
 #[test]
+fn renumber_moves_every_live_doc_to_its_new_id_and_keeps_results_exact() {
+    let (mut ix, model, zipf, mut rng) = zipf_corpus(13, 2000, 600);
+    ix.remove(*model.keys().next().unwrap());
+    let model: Model = model.into_iter().skip(1).collect();
+    // An order-keeping map onto dense ids, as `Hnsw::purge` gives; removed ids map to END.
+    let mut map = vec![END; 6000];
+    for (new, id) in model.keys().enumerate() {
+        map[*id as usize] = new as u32;
+    }
+    let renumbered: Model = model.iter().map(|(id, t)| (map[*id as usize], t.clone())).collect();
+    let queries: Vec<String> = (0..30).map(|_| zipf.text(&mut rng, 2)).collect();
+    let before: Vec<Vec<(u32, f32)>> = queries.iter().map(|q| ix.search(q, 10, None)).collect();
+    ix.renumber(&map).unwrap();
+    assert_eq!((ix.len(), ix.ext_ids.len()), (model.len(), model.len()));
+    for (q, before) in queries.iter().zip(&before) {
+        let want: Vec<(u32, f32)> = before.iter().map(|&(id, s)| (map[id as usize], s)).collect();
+        assert_eq!(ix.search(q, 10, None), want, "query {:?}", q);
+    }
+    check_queries(&ix, &renumbered, &zipf, &mut rng, 20);
+    let mut short = map.clone();
+    short.truncate(1);
+    assert_eq!(ix.renumber(&short).unwrap_err().code, ErrorCode::InvalidArgument);
+}
+
+#[test]
 fn filter_keeps_only_accepted_docs_and_still_fills_k() {
     let (ix, model, zipf, mut rng) = zipf_corpus(3, 2000, 500);
     let even = |id: u32| id % 2 == 0;

@@ -3,6 +3,7 @@
 //! (they depend on live docs only); memory and search time do.
 
 use crate::codec::put_varint;
+use crate::error::{Error, Result};
 use crate::text::bm25::{for_each_term_id, Bm25Index, Term};
 use crate::text::postings::{Postings, END};
 
@@ -83,5 +84,25 @@ impl Bm25Index {
         for term in &self.terms {
             self.refresh_bounds(term, &params);
         }
+    }
+
+    /// Drops removed docs, then gives every live doc the id `map[id]` (a caller that renumbered
+    /// its own ids, as `Hnsw::purge` does). Scores do not change; ties break by id, so an
+    /// order-keeping map keeps result order too. Errors: `InvalidArgument` if a live doc's id is
+    /// outside `map` or maps to `END` (nothing changes then but the compaction).
+    pub fn renumber(&mut self, map: &[u32]) -> Result<()> {
+        if self.ext_ids.len() > self.len() {
+            self.compact();
+        }
+        let mapped = |id: u32| map.get(id as usize).copied().filter(|&new| new != END);
+        if let Some(&lost) = self.ext_ids.iter().find(|&&id| mapped(id).is_none()) {
+            return Err(Error::invalid_argument(format!("renumbering drops live text doc {}", lost)));
+        }
+        self.ordinal_of.clear();
+        for (o, ext) in self.ext_ids.iter_mut().enumerate() {
+            *ext = map[*ext as usize];
+            self.ordinal_of.insert(*ext, o as u32);
+        }
+        Ok(())
     }
 }

@@ -3,14 +3,16 @@
 //! A delete is a tombstone: the node is never returned but keeps its links, so walks still route
 //! through it (hnswlib's `markDelete`). `repair` then relinks every live node that points at a
 //! tombstone to live nodes found behind it, and unlinks the tombstones; ids stay stable.
-//! `compact` rebuilds from the live vectors with new dense ids, for when tombstones pile up.
+//! `compact` rebuilds from the live vectors with new dense ids, for when tombstones pile up;
+//! `purge` gets the same dense ids cheaper by repairing, then dropping the tombstones' rows.
 
 use std::collections::{HashSet, VecDeque};
 
 use super::config::{HnswConfig, HNSW_NODES_MAX};
-use super::graph::NONE;
+use super::graph::{Graph, NONE};
 use super::heap::Cand;
 use super::hnsw::{row, Hnsw};
+use super::quant::Int8Store;
 use super::search::search_layer;
 use super::select::select_neighbours;
 use super::visited::Visited;
@@ -124,6 +126,12 @@ impl Hnsw {
         let pair = |a: u32, b: u32| metric.distance(row(vectors, dim, a), row(vectors, dim, b));
         let chosen = select_neighbours(&cands, cap, &pair);
         self.graph.set_neighbours(id, level, &chosen);
+        // Back links, as an insert adds them: nodes that tombstones linked to keep in-links.
+        for &nb in &chosen {
+            if !self.graph.neighbours(nb, level).contains(&id) {
+                self.add_link(nb, id, level);
+            }
+        }
         true
     }
 
@@ -156,5 +164,61 @@ impl Hnsw {
             }
         }
         Ok((out, remap))
+    }
+
+    /// Repairs, then removes the tombstones: live ids become dense, in their old order (so ties
+    /// still break the same way). Returns the map old id -> new id (`NONE` for deleted ids).
+    /// Keeps the live part of the graph and the level-draw state: O(repair + nodes x links), about
+    /// 5x cheaper than `compact`'s rebuild, recall@10 about a point lower (`tests_bench`).
+    pub fn purge(&mut self) -> Vec<u32> {
+        self.repair();
+        let mut remap = vec![NONE; self.len()];
+        let mut next = 0u32;
+        for (id, slot) in remap.iter_mut().enumerate() {
+            if !self.is_deleted(id as u32) {
+                *slot = next;
+                next += 1;
+            }
+        }
+        let graph = self.graph_without_tombstones(&remap);
+        let dim = self.config.dim;
+        let mut vectors = Vec::with_capacity(next as usize * dim);
+        for id in (0..self.len() as u32).filter(|&id| remap[id as usize] != NONE) {
+            vectors.extend_from_slice(row(&self.vectors, dim, id));
+        }
+        if self.int8.is_some() {
+            // Codes are derived from the vectors: recomputing them is one pass.
+            let mut store = Int8Store::new(dim);
+            vectors.chunks_exact(dim).for_each(|v| store.push(v));
+            self.int8 = Some(store);
+        }
+        self.vectors = vectors;
+        self.graph = graph;
+        self.deleted = vec![0; (next as usize + 63) / 64];
+        self.deleted_count = 0;
+        remap
+    }
+
+    /// The live nodes' lists, renumbered by `remap`. After `repair` no live node links to a
+    /// tombstone, so every neighbour maps.
+    fn graph_without_tombstones(&self, remap: &[u32]) -> Graph {
+        let m = self.config.m;
+        let (mut levels, mut level0, mut upper) = (Vec::new(), Vec::new(), Vec::new());
+        for id in (0..self.len() as u32).filter(|&id| remap[id as usize] != NONE) {
+            let level = self.graph.level(id);
+            levels.push(level as u8);
+            for l in 0..=level {
+                let block = if l == 0 { &mut level0 } else { &mut upper };
+                let nbs = self.graph.neighbours(id, l);
+                block.push(nbs.len() as u32);
+                block.extend(nbs.iter().map(|&nb| remap[nb as usize]));
+                block.resize(block.len() + self.config.capacity(l) - nbs.len(), 0);
+            }
+        }
+        let entry = if self.graph.entry() == NONE { NONE } else { remap[self.graph.entry() as usize] };
+        match Graph::from_parts(m, levels, level0, upper, entry) {
+            Ok(graph) => graph,
+            Err(e) => panic!("purge left a bad graph: {}", e),
+        }
     }
 }

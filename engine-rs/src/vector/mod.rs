@@ -4,7 +4,7 @@
 //! - `distance` / `distance_simd`: metrics, kernels, user-facing scores; `quant`: int8 codes.
 //! - `hnsw`: the index, insert and graph search; `graph` neighbour storage; `search` one-layer
 //!   walk; `select` the neighbour heuristic; `visited`, `heap`, `rng` their helpers.
-//! - `exact`: brute force and the filter planner; `maintain`: delete, update, repair, compact;
+//! - `exact`: brute force and the filter planner; `maintain`: delete, update, repair, compact, purge;
 //!   `persist`: the flat file format; `config`: parameters, defaults and limits.
 #![allow(dead_code)]
 

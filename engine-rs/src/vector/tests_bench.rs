@@ -73,3 +73,29 @@ fn bench_10k_128d_clustered() {
     }
     run(Metric::L2, Quantization::Int8, 1.0);
 }
+
+/// Compaction cost: `purge` (repair, drop tombstones) against `compact` (rebuild), 100k x 128-d
+/// with 30% deleted: `cargo test --release --lib bench_compact -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_compact_100k_128d_30_percent_deleted() {
+    let n = std::env::var("BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let (dim, clusters, sigma) = (128, 30, 1.0);
+    let data = clustered(n, dim, clusters, sigma, 11);
+    let qs = queries(200, dim, clusters, sigma, 11);
+    let t = Instant::now();
+    let mut index = build(HnswConfig::new(dim, Metric::Cosine), &data);
+    println!("build {:.2}s", t.elapsed().as_secs_f64());
+    let mut rng = super::rng::Rng::new(5);
+    while index.live_len() > n * 7 / 10 {
+        index.delete(rng.next_u32() % n as u32).unwrap();
+    }
+    println!("with 30% tombstones: recall@10 {:.4}", recall(&index, &qs, 10, None));
+    let t = Instant::now();
+    let (rebuilt, _) = index.compact().unwrap();
+    println!("compact (rebuild): {:.2}s, recall@10 {:.4}", t.elapsed().as_secs_f64(), recall(&rebuilt, &qs, 10, None));
+    let t = Instant::now();
+    index.purge();
+    println!("purge (repair + drop): {:.2}s, recall@10 {:.4}", t.elapsed().as_secs_f64(), recall(&index, &qs, 10, None));
+    assert_eq!(index.len(), rebuilt.len());
+}

@@ -219,3 +219,37 @@ fn a_filter_that_searches_the_same_index_does_not_panic() {
     let got = index.search_graph(&data[0], 5, None, Some(&inner)).unwrap();
     assert!(got.len() == 5 && got.iter().all(|(id, _)| *id != 0));
 }
+
+#[test]
+fn purge_drops_tombstones_renumbers_in_order_and_keeps_exact_results_and_recall() {
+    let (data, qs) = (data(), qs(50));
+    for quantization in [Quantization::None, Quantization::Int8] {
+        let mut c = config(DIM, Metric::L2);
+        c.quantization = quantization;
+        let mut index = build(c, &data);
+        let mut rng = Rng::new(17);
+        while index.live_len() > N * 6 / 10 {
+            index.delete(rng.next_u32() % N as u32).unwrap();
+        }
+        index.delete(index.graph.entry()).unwrap();
+        let before: Vec<Vec<(u32, f32)>> = qs.iter().map(|q| index.exact_search(q, 10, None).unwrap()).collect();
+        let live = index.live_len();
+        let remap = index.purge();
+        assert_eq!((index.len(), index.live_len()), (live, live), "{:?}", quantization);
+        // Old order kept: the live old ids map to 0, 1, 2, ...
+        let kept: Vec<u32> = remap.iter().copied().filter(|&new| new != NONE).collect();
+        assert_eq!(kept, (0..live as u32).collect::<Vec<u32>>());
+        for (q, before) in qs.iter().zip(&before) {
+            let renumbered: Vec<(u32, f32)> = before.iter().map(|&(id, s)| (remap[id as usize], s)).collect();
+            assert_eq!(index.exact_search(q, 10, None).unwrap(), renumbered);
+        }
+        let r = recall(&index, &qs, 10, None);
+        assert!(r >= 0.95, "{:?}: recall {} after purge", quantization, r);
+        // Still a working index: a new vector is found first, and the bytes round-trip.
+        let extra = index.insert(&qs[0]).unwrap();
+        assert_eq!(extra as usize, live);
+        assert_eq!(index.search(&qs[0], 1, None, None).unwrap()[0].0, extra);
+        let loaded = Hnsw::from_bytes(&index.to_bytes()).unwrap();
+        assert_eq!(loaded.search(&qs[1], 10, None, None).unwrap(), index.search(&qs[1], 10, None, None).unwrap());
+    }
+}

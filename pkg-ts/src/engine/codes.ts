@@ -45,7 +45,8 @@ const ADVICE: Record<EngineErrorName, string> = {
   TRUNCATED: 'A stored file is cut short: restore the database directory from a backup.',
   INVALID_STATE: 'The engine was called out of order: this is a bug in SochDB, please report it.',
   UNSUPPORTED_FORMAT: 'The files were written by a newer SochDB: upgrade @sochdb/sochdb to open them.',
-  LIMIT_EXCEEDED: 'Too many open transactions or scans: commit, abort or finish some first.',
+  LIMIT_EXCEEDED:
+    'An engine limit was reached (the message names it): nothing was written. For open transactions or scans, commit, abort or finish some first.',
 };
 
 /** Maps an engine status (< 0) and its message to the typed error the API throws. */

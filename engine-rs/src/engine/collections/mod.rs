@@ -5,12 +5,14 @@
 //! - `collection`: one collection's indexes and document table;
 //! - `registry`: every collection by its `c` key;
 //! - `plan`: the validation pass over a commit's reserved writes (before anything is applied);
+//! - `compact`: dropping tombstones at checkpoints;
 //! - `index_file`: the index file format; `checkpoint_files`: which index files a checkpoint
 //!   writes and removes;
 //! - `request`, `search`, `output`: `soch_search` decoding, execution, and result encoding.
 
 mod checkpoint_files;
 mod collection;
+mod compact;
 mod config;
 mod index_file;
 mod output;

@@ -1,0 +1,152 @@
+// Vector benchmark: for each dataset size, runs bench/vector-one.mjs once per engine, each in its own
+// child process (so RSS is the engine's), and prints one table per dataset: rows are metrics, columns
+// are engines, plus SochDB/hnswlib-node and SochDB/hnswlib-wasm ratios and the issue's targets.
+// Saves the raw results to bench/results/vector-<time>.json.
+//
+// Usage: npm run bench:vector [-- --sizes=10000x128,100000x128 --engines=sochdb,hnswlib-node --quick]
+//   --sizes    datasets as <n>x<dim>, comma-separated (default: 10k and 100k at 128 and 384 dims);
+//   --quick    small sizes and short timings (10k × 128, 2k × 384; 200 queries);
+//   --queries, --seed, --m, --ef-construction, --efs, --build-cap-s, --query-cap-s, --query-min-s
+//              go to vector-one.mjs (see its header).
+// A peer package that is not installed shows "n/a (not installed)"; a build projected past
+// --build-cap-s (default 180 s) is stopped and shows "capped".
+
+import { performance } from 'node:perf_hooks';
+import { goal, int, machineLine, mb, ms, parseFlags, ratio, renderTable, runChild, saveResults } from './lib/report.mjs';
+import { ensureDataset } from './lib/vector-data.mjs';
+import { vectorEngineNames, vectorEngines } from './lib/vector-engines.mjs';
+
+const defaults = {
+  sizes: '10000x128,100000x128,10000x384,100000x384',
+  engines: vectorEngineNames.join(','),
+  quick: false,
+  queries: 1000,
+  seed: 1,
+  m: 16,
+  efConstruction: 200,
+  efs: '10,16,32,64,128,256',
+  buildCapS: 180,
+  queryCapS: 4,
+  queryMinS: 1,
+};
+const { opts } = parseFlags(process.argv.slice(2), defaults);
+const given = new Set(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')[0].replace(/-(\w)/g, (_, c) => c.toUpperCase())));
+if (opts.quick) {
+  if (!given.has('sizes')) opts.sizes = '10000x128,2000x384';
+  if (!given.has('queries')) opts.queries = 200;
+  if (!given.has('queryMinS')) opts.queryMinS = 0.3;
+  if (!given.has('queryCapS')) opts.queryCapS = 1;
+}
+const selected = opts.engines.split(',');
+for (const name of selected) if (!(name in vectorEngines)) throw new Error(`unknown engine ${name} (known: ${vectorEngineNames.join(', ')})`);
+const sizes = opts.sizes.split(',').map((s) => {
+  const match = /^(\d+)(k?)[x×](\d+)$/i.exec(s.trim());
+  if (!match) throw new Error(`--sizes: '${s}' is not <n>x<dim>`);
+  return { n: Number(match[1]) * (match[2] ? 1000 : 1), dim: Number(match[3]) };
+});
+
+const recallTargets = [0.95, 0.99];
+/** QPS of the smallest ef (sweeps are in ascending ef) whose recall@10 reaches `target`. */
+function atRecall(metrics, target) {
+  const point = metrics?.sweep?.find((p) => p.recall >= target);
+  return point ? { qps: point.qps, ef: point.ef } : undefined;
+}
+
+function rowsFor(efs) {
+  const qpsCell = (p) => (p ? `${int(p.qps)} (${p.ef === null ? 'exact' : `ef ${p.ef}`})` : 'not reached');
+  const rows = [
+    { label: 'build (vectors/s; M=16, efConstruction=200)', get: (m) => m.buildRate, fmt: int,
+      targets: (v, o) => [`≥0.7× hnswlib-node ${goal(v, o['hnswlib-node'], 0.7)}`] },
+    { label: 'build time (s)', get: (m) => m.buildS, fmt: (x) => x.toFixed(1) },
+    { label: 'RSS after build (MB, whole process, data included)', get: (m) => m.rssAfterBuildMB, fmt: mb },
+    { label: 'RSS growth over build (MB)', get: (m) => m.rssGrowthMB, fmt: mb },
+  ];
+  recallTargets.forEach((target, i) => {
+    rows.push({
+      label: `QPS at recall@10 ≥ ${target} (smallest ef reaching it)`,
+      get: (m) => atRecall(m, target)?.qps,
+      cell: (m) => qpsCell(atRecall(m, target)),
+      targets: i === 0 ? (v, o) => [`≥1.0× hnswlib-node ${goal(v, o['hnswlib-node'], 1)}`, `≥3× hnswlib-wasm ${goal(v, o['hnswlib-wasm'], 3)}`] : undefined,
+    });
+  });
+  for (const ef of efs) {
+    const point = (m) => m.sweep?.find((p) => p.ef === ef);
+    rows.push({
+      label: `  ef=${ef}: QPS / recall@10`,
+      get: (m) => point(m)?.qps,
+      cell: (m) => (point(m) ? `${int(point(m).qps)} / ${point(m).recall.toFixed(3)}` : undefined),
+    });
+  }
+  rows.push(
+    { label: 'exact scan (QPS; SochDB exact:true, Orama, plain JS)', get: (m) => m.exact?.qps ?? (m.sweep?.[0]?.ef === null ? m.sweep[0].qps : undefined), fmt: int },
+    { label: 'exact scan (rows/s)', get: (m) => m.exact?.rowsPerSec, fmt: int },
+    { label: 'WASM SIMD f32x4 dot limit, same data (rows/s)', get: (m) => m.simdDotRowsPerSec, fmt: int },
+    { label: 'exact scan as % of the SIMD dot limit', get: (m) => (m.exact && m.simdDotRowsPerSec ? (100 * m.exact.rowsPerSec) / m.simdDotRowsPerSec : undefined),
+      fmt: (x) => `${x.toFixed(0)}%`, noRatio: true, targets: (v) => [`≥70% ${v === undefined ? '(n/a)' : v >= 70 ? '✓' : '✗'}`] },
+    { label: 'save / close (ms)', get: (m) => m.saveMs, fmt: ms },
+    { label: 'open + first search (ms)', get: (m) => m.openFirstSearchMs, fmt: ms },
+  );
+  return rows;
+}
+
+function table(results, efs) {
+  const by = Object.fromEntries(results.map((r) => [r.engine, r]));
+  const header = ['metric', ...selected.map((n) => vectorEngines[n].label), 'sochdb/hnswlib-node', 'sochdb/hnswlib-wasm', 'target (sochdb)'];
+  const lines = [header];
+  for (const row of rowsFor(efs)) {
+    const value = (name) => {
+      const m = by[name]?.metrics;
+      return m && !m.capped ? row.get(m) : undefined;
+    };
+    const cells = [row.label];
+    for (const name of selected) {
+      const r = by[name];
+      if (r?.error) cells.push(/not installed/.test(r.error) ? 'n/a (not installed)' : 'n/a (failed)');
+      else if (r.metrics.capped) cells.push(row.label.startsWith('build (') ? `${int(r.metrics.buildRate)}, capped` : row.label.startsWith('build time') ? `>${int(r.metrics.projectedBuildS)} projected` : 'capped');
+      else {
+        const v = value(name);
+        cells.push(row.cell ? row.cell(r.metrics) ?? 'n/a' : v === undefined ? 'n/a' : row.fmt(v));
+      }
+    }
+    const s = value('sochdb');
+    const others = { 'hnswlib-node': value('hnswlib-node'), 'hnswlib-wasm': value('hnswlib-wasm') };
+    const rat = (o) => (row.noRatio ? '' : ratio(s, o));
+    cells.push(rat(others['hnswlib-node']), rat(others['hnswlib-wasm']));
+    cells.push(row.targets ? row.targets(s, others).join(', ') : '');
+    lines.push(cells);
+  }
+  return renderTable(lines);
+}
+
+const started = new Date();
+const t0 = performance.now();
+const passThrough = ['queries', 'seed', 'm', 'efConstruction', 'efs', 'buildCapS', 'queryCapS', 'queryMinS'].map(
+  (k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}=${opts[k]}`,
+);
+const efs = opts.efs.split(',').map(Number);
+const runs = [];
+console.log(`Vector benchmark. ${machineLine()}`);
+for (const { n, dim } of sizes) {
+  const spec = { n, dim, queries: opts.queries, seed: opts.seed };
+  const data = ensureDataset(spec, (line) => process.stderr.write(`bench:vector: ${line}\n`));
+  const results = [];
+  for (const name of selected) {
+    process.stderr.write(`bench:vector: ${int(n)} × ${dim}: ${name} ...`);
+    const t = Date.now();
+    const r = runChild('vector-one.mjs', [name, `--n=${n}`, `--dim=${dim}`, ...passThrough]);
+    r.engine ??= name;
+    process.stderr.write(r.error ? ` n/a (${r.error})\n` : ` ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+    results.push(r);
+  }
+  runs.push({ n, dim, truthMs: data.truthMs, results });
+  console.log();
+  console.log(`${int(n)} vectors × ${dim} dims, ${opts.queries} queries, cosine, k=10; 100 Gaussian clusters (seed ${opts.seed}); load average now ${machineLine().split('load average ')[1]}`);
+  console.log(table(results, efs));
+}
+console.log();
+console.log('Targets (issue): QPS at recall 0.95 ≥ 1.0× hnswlib-node and ≥ 3× hnswlib-wasm; build rate ≥ 0.7× hnswlib-node;');
+console.log('SochDB exact scan ≥ 70% of the WASM SIMD dot-product limit. Ratios are sochdb ÷ other (for ms and MB lower');
+console.log('is better). Every engine runs single-threaded in its own process; QPS is one query at a time. RSS includes');
+console.log('Node and the dataset (n × dim float32) held by the benchmark. What each column is:');
+for (const name of selected) console.log(`  ${vectorEngines[name].label}: ${vectorEngines[name].note}`);
+console.log(`\nTotal ${((performance.now() - t0) / 1000).toFixed(0)} s. Results saved to ${saveResults('vector', started, { opts, runs })}`);
