@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // One config at the root: vitest runs the TypeScript unit and API tests of every workspace.
-// (The browser playground's Vite settings join this file with the browser issue.)
+// The browser playground (web-demo/) has its own Vite config, web-demo/vite.config.ts, used by
+// `npm run playground` / `npm run playground:build` and by tests/browser/playground.test.ts.
 export default defineConfig({
   test: {
     include: [
