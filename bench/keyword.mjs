@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { corpusDefaults } from './lib/corpus.mjs';
 import { keywordEngineNames, keywordEngines } from './lib/keyword-engines.mjs';
-import { goal, int, machineLine, mb, parseFlags, ratio, renderTable, runChild, saveResults } from './lib/report.mjs';
+import { goal, int, machineLine, mb, parseFlags, qps, ratio, renderTable, runChild, saveResults } from './lib/report.mjs';
 
 const defaults = {
   engines: keywordEngineNames.join(','),
@@ -53,15 +53,16 @@ function agreement(top, ref) {
 }
 
 const rows = [
-  { label: 'index build (docs/s, until the first search)', get: (m) => m.buildDocsPerSec, fmt: int },
+  { label: 'index build (docs/s)', get: (m) => m.buildDocsPerSec, fmt: int },
+  { label: 'first search after the build (ms, a uniform query)', get: (m) => m.firstSearchMs, fmt: (x) => (x < 10 ? x.toFixed(2) : int(x)) },
   { label: 'RSS after build (MB, whole process, corpus strings included)', get: (m) => m.rssAfterBuildMB, fmt: mb },
   { label: 'RSS growth over build (MB)', get: (m) => m.rssGrowthMB, fmt: mb,
     target: (s, o) => [`< minisearch ${s === undefined || o.minisearch === undefined ? '(n/a)' : s < o.minisearch ? '✓' : '✗'}`] },
-  { label: 'top-10 QPS, Zipf queries (2-4 common terms)', get: (m) => m.sets?.zipf?.qps, fmt: int,
+  { label: 'top-10 QPS, Zipf queries (2-4 common terms)', get: (m) => m.sets?.zipf?.qps, fmt: qps,
     target: (s, o) => [`≥20× minisearch ${goal(s, o.minisearch, 20)}`] },
-  { label: '  queries timed for agreement (of the set)', get: (m) => m.sets?.zipf?.covered, fmt: int, noRatio: true },
+  { label: '  queries in the first pass (agreement is over these)', get: (m) => m.sets?.zipf?.covered, fmt: int, noRatio: true },
   { label: '  agreement with the BM25 reference top 10', get: (m, r) => r.agreement?.zipf, fmt: (x) => x.toFixed(3), noRatio: true },
-  { label: 'top-10 QPS, uniform queries (2-4 mostly rare terms)', get: (m) => m.sets?.uniform?.qps, fmt: int },
+  { label: 'top-10 QPS, uniform queries (2-4 mostly rare terms)', get: (m) => m.sets?.uniform?.qps, fmt: qps },
   { label: '  agreement with the BM25 reference top 10', get: (m, r) => r.agreement?.uniform, fmt: (x) => x.toFixed(3), noRatio: true },
 ];
 

@@ -12,7 +12,7 @@
 // --build-cap-s (default 180 s) is stopped and shows "capped".
 
 import { performance } from 'node:perf_hooks';
-import { goal, int, machineLine, mb, ms, parseFlags, ratio, renderTable, runChild, saveResults } from './lib/report.mjs';
+import { goal, int, machineLine, mb, ms, parseFlags, qps, ratio, renderTable, runChild, saveResults } from './lib/report.mjs';
 import { ensureDataset } from './lib/vector-data.mjs';
 import { vectorEngineNames, vectorEngines } from './lib/vector-engines.mjs';
 
@@ -53,7 +53,7 @@ function atRecall(metrics, target) {
 }
 
 function rowsFor(efs) {
-  const qpsCell = (p) => (p ? `${int(p.qps)} (${p.ef === null ? 'exact' : `ef ${p.ef}`})` : 'not reached');
+  const qpsCell = (p) => (p ? `${qps(p.qps)} (${p.ef === null ? 'exact' : `ef ${p.ef}`})` : 'not reached');
   const rows = [
     { label: 'build (vectors/s; M=16, efConstruction=200)', get: (m) => m.buildRate, fmt: int,
       targets: (v, o) => [`≥0.7× hnswlib-node ${goal(v, o['hnswlib-node'], 0.7)}`] },
@@ -78,7 +78,7 @@ function rowsFor(efs) {
     });
   }
   rows.push(
-    { label: 'exact scan (QPS; SochDB exact:true, Orama, plain JS)', get: (m) => m.exact?.qps ?? (m.sweep?.[0]?.ef === null ? m.sweep[0].qps : undefined), fmt: int },
+    { label: 'exact scan (QPS; SochDB exact:true, Orama, plain JS)', get: (m) => m.exact?.qps ?? (m.sweep?.[0]?.ef === null ? m.sweep[0].qps : undefined), fmt: qps },
     { label: 'exact scan (rows/s)', get: (m) => m.exact?.rowsPerSec, fmt: int },
     { label: 'WASM SIMD f32x4 dot limit, same data (rows/s)', get: (m) => m.simdDotRowsPerSec, fmt: int },
     { label: 'exact scan as % of the SIMD dot limit', get: (m) => (m.exact && m.simdDotRowsPerSec ? (100 * m.exact.rowsPerSec) / m.simdDotRowsPerSec : undefined),

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 export const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export const int = (x) => Math.round(x).toLocaleString('en-US');
+/** Queries per second: two decimals below 10, so a slow engine does not read as 0. */
+export const qps = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : int(x));
 export const ms = (x) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : int(x));
 export const mb = (x) => x.toFixed(1);
 export const ratio = (a, b) => (a === undefined || b === undefined || a === null || b === null || b === 0 ? 'n/a' : `${(a / b).toFixed(2)}×`);
