@@ -28,11 +28,14 @@ export class EngineHost implements EngineHostApi {
   readonly #txns = new Map<TxnHandle, Transaction>();
   readonly #scans = new Map<number, ScanIterator>();
 
+  async attach(aliveLock: string): Promise<void> {
+    // Held until this worker's context ends: the main thread learns of our death from it.
+    if ((await holdLock(aliveLock, false)) === null) throw new DatabaseError(`The lock ${aliveLock} is taken.`, 'INTERNAL');
+  }
+
   async open(options: WorkerOpenOptions): Promise<{ storage: BrowserStorageKind }> {
     if (this.#db !== null) throw new DatabaseError('This worker already holds an open database.', 'INVALID_STATE');
-    // Held until this worker's context ends: the main thread learns of our death from it.
-    await holdLock(options.aliveLock, false);
-    const { name, lock, aliveLock: _alive, wasmUrl, storage: requested, ...config } = options;
+    const { name, lock, wasmUrl, storage: requested, ...config } = options;
     const resolved = resolveConfig(config);
     const storage = requested ?? (OpfsAdapter.isAvailable() ? 'opfs' : 'indexeddb');
     const adapter = makeAdapter(storage, name, lock === 'wait');

@@ -87,8 +87,7 @@ export class OpfsAdapter implements StorageAdapter {
     const handle = (await this.#handle(name, true))!;
     const at = handle.getSize();
     try {
-      const written = handle.write(data, { at });
-      if (written !== data.length) throw new Error(`wrote ${written} of ${data.length} bytes to ${name}`);
+      writeAll(handle, data, at, name);
     } catch (e) {
       handle.truncate(at); // nothing half-written
       throw isQuotaError(e) ? quotaError(`appending ${data.length} bytes to ${name}`, e) : e;
@@ -106,8 +105,7 @@ export class OpfsAdapter implements StorageAdapter {
     const handle = (await this.#handle(temp, true))!;
     try {
       handle.truncate(0);
-      const written = handle.write(data, { at: 0 });
-      if (written !== data.length) throw new Error(`wrote ${written} of ${data.length} bytes to ${temp}`);
+      writeAll(handle, data, 0, temp);
       handle.flush();
     } catch (e) {
       this.#closeHandle(temp);
@@ -180,4 +178,16 @@ export class OpfsAdapter implements StorageAdapter {
   #where(): string {
     return `the OPFS database '${this.name}'`;
   }
+}
+
+/**
+ * Writes all of `data` at `at`, or throws a `QuotaExceededError`. Out of quota, Chromium's
+ * `write` may return a short count (or a negative file error such as -8, "no space", read as an
+ * unsigned number) instead of throwing: the only cause of a short write here is a full storage.
+ */
+function writeAll(handle: SyncAccessHandle, data: Uint8Array, at: number, name: string): void {
+  const written = handle.write(data, { at });
+  if (written === data.length) return;
+  const count = written > data.length ? `error ${written | 0}` : `${written} of ${data.length} bytes`;
+  throw new DOMException(`A write to ${name} came up short (${count}): the storage is full.`, 'QuotaExceededError');
 }

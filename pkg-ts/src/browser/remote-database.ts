@@ -70,10 +70,9 @@ export class Database {
     const link = new WorkerLink(workerUrl);
     const aliveLock = `sochdb-worker-alive:${randomId()}`;
     try {
-      const opened = await link.call((api) =>
-        api.open({ ...options, name, lock, aliveLock, wasmUrl: String(wasmUrl ?? bundledWasmUrl()) }),
-      );
+      await link.call((api) => api.attach(aliveLock));
       link.watch(aliveLock);
+      const opened = await link.call((api) => api.open({ ...options, name, lock, wasmUrl: String(wasmUrl ?? bundledWasmUrl()) }));
       const persisted = persist && opened.storage !== 'memory' ? await requestPersistence() : false;
       return new Database(link, name, persisted);
     } catch (e) {

@@ -35,7 +35,7 @@ export class WorkerLink {
     this.#api = wrap<EngineHostApi>(this.#worker);
   }
 
-  /** Watches `aliveLock`, which the worker holds from its `open` on. */
+  /** Watches `aliveLock`, which the worker holds from its `attach` on. */
   watch(aliveLock: string): void {
     void whenLockFree(aliveLock).then(() =>
       this.#end(new WorkerDiedError('The SochDB engine worker died (terminated, crashed or out of memory). Open the database again.')),

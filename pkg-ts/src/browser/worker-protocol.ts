@@ -32,8 +32,6 @@ export interface WorkerOpenOptions {
   wasmUrl: string;
   /** `'refuse'`: another tab holding the database makes the open fail; `'wait'`: queue for it. */
   lock: 'refuse' | 'wait';
-  /** A Web Lock the worker holds for its whole life; the main thread waits on it to see it die. */
-  aliveLock: string;
   syncMode?: SyncMode;
   groupCommit?: boolean;
   memtableSizeBytes?: number;
@@ -69,6 +67,11 @@ export interface CollectionCalls {
 export type CollectionMethod = keyof CollectionCalls;
 
 export interface EngineHostApi {
+  /**
+   * Takes `aliveLock`, a Web Lock the worker then holds for its whole life: the main thread waits
+   * on it to see the worker die. Called first, so that a death during `open` is seen too.
+   */
+  attach(aliveLock: string): Promise<void>;
   open(options: WorkerOpenOptions): Promise<WorkerOpenResult>;
   put(txn: TxnHandle, key: Uint8Array, value: Uint8Array): Promise<void>;
   get(txn: TxnHandle, key: Uint8Array): Promise<Uint8Array | null>;
