@@ -143,6 +143,9 @@ impl SegmentWriter {
         self.buf.extend_from_slice(&footer_crc.to_le_bytes());
         debug_assert_eq!(self.buf.len() - footer_start, FOOTER_LEN);
         let file_crc = super::check::whole_file_crc(&self.buf, crcs_offset);
+        // The capacity hint over-estimates (it counts memtable overhead); a live segment is kept
+        // for a long time, so give the slack back to the allocator.
+        self.buf.shrink_to_fit();
         (self.buf, file_crc)
     }
 }
