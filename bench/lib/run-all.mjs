@@ -1,6 +1,6 @@
-// `npm run bench`: the KV, vector and keyword benchmarks, one after another, each as its own
+// `npm run bench`: the KV, vector, keyword and browser benchmarks, one after another, each as its own
 // process. `--quick` runs each at small sizes (KV: 10k keys, no 1M reopen); other flags are refused,
-// since the three take different ones (run bench:kv, bench:vector or bench:keyword for those).
+// since the three take different ones (run bench:kv, bench:vector, bench:keyword or bench:browser for those).
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -9,12 +9,13 @@ import { benchDir } from './report.mjs';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const unknown = args.filter((a) => a !== '--quick');
-if (unknown.length) throw new Error(`npm run bench takes only --quick (got ${unknown.join(' ')}); pass other flags to bench:kv, bench:vector or bench:keyword`);
+if (unknown.length) throw new Error(`npm run bench takes only --quick (got ${unknown.join(' ')}); pass other flags to bench:kv, bench:vector, bench:keyword or bench:browser`);
 
 const parts = [
   ['run.mjs', quick ? ['--n=10000', '--gets=10000', '--scans=20', '--no-big'] : []],
   ['vector.mjs', quick ? ['--quick'] : []],
   ['keyword.mjs', quick ? ['--quick'] : []],
+  ['browser.mjs', quick ? ['--quick'] : []],
 ];
 let failed = 0;
 for (const [script, flags] of parts) {
