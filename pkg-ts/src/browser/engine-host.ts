@@ -15,7 +15,17 @@ import type { Transaction } from '../transaction.js';
 import { IdbAdapter } from './idb-adapter.js';
 import { OpfsAdapter } from './opfs-adapter.js';
 import { holdLock } from './web-locks.js';
-import type { BrowserStorageKind, CollectionCalls, EngineHostApi, ScanBatch, TxnHandle, WorkerOpenOptions } from './worker-protocol.js';
+import {
+  type BrowserStorageKind,
+  type CollectionCalls,
+  type EngineHostApi,
+  type ScanBatch,
+  type TxnHandle,
+  WRITE_DELETE,
+  WRITE_HEADER_BYTES,
+  WRITE_PUT,
+  type WorkerOpenOptions,
+} from './worker-protocol.js';
 
 /** A scan batch's limits: enough pairs to amortise a round trip, small enough to stream. */
 const SCAN_BATCH_ENTRIES = 1024;
@@ -71,6 +81,32 @@ export class EngineHost implements EngineHostApi {
   txnBegin(txn: TxnHandle): void {
     if (this.#txns.has(txn)) throw new InvalidArgumentError(`Transaction handle ${txn} is in use.`);
     this.#txns.set(txn, this.#open().beginTransaction());
+  }
+
+  async txnApply(txn: TxnHandle, packed: Uint8Array, count: number): Promise<void> {
+    const t = this.#txn(txn);
+    const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+    try {
+      let at = 0;
+      for (let i = 0; i < count; i++) {
+        if (at + WRITE_HEADER_BYTES > packed.length) throw new InvalidArgumentError('A packed write batch is truncated.');
+        const op = view.getUint8(at);
+        const keyLength = view.getUint32(at + 1, true);
+        const valueLength = view.getUint32(at + 5, true);
+        const keyStart = at + WRITE_HEADER_BYTES;
+        const end = keyStart + keyLength + valueLength;
+        if (end > packed.length) throw new InvalidArgumentError('A packed write batch is truncated.');
+        const key = packed.subarray(keyStart, keyStart + keyLength);
+        if (op === WRITE_PUT) await t.put(key, packed.subarray(keyStart + keyLength, end));
+        else if (op === WRITE_DELETE) await t.delete(key);
+        else throw new InvalidArgumentError(`Unknown write op ${op} in a packed write batch.`);
+        at = end;
+      }
+    } catch (e) {
+      this.#txns.delete(txn);
+      await t.abort();
+      throw e;
+    }
   }
 
   async txnCommit(txn: TxnHandle): Promise<void> {

@@ -14,13 +14,23 @@ export class RemoteScan implements AsyncIterableIterator<KeyValue> {
   readonly #txn: TxnHandle;
   readonly #range: [Uint8Array, Uint8Array | null];
   readonly #newHandle: () => number;
+  readonly #beforeOpen: (() => Promise<void>) | null;
   #handle = 0;
   #batch: KeyValue[] = [];
   #index = 0;
   #done = false;
 
-  constructor(link: WorkerLink, txn: TxnHandle, start: Uint8Array, end: Uint8Array | null, newHandle: () => number) {
+  /** `beforeOpen`: run just before the cursor opens (a transaction sends its buffered writes); its rejection is the scan's. */
+  constructor(
+    link: WorkerLink,
+    txn: TxnHandle,
+    start: Uint8Array,
+    end: Uint8Array | null,
+    newHandle: () => number,
+    beforeOpen: (() => Promise<void>) | null = null,
+  ) {
     this.#link = link;
+    this.#beforeOpen = beforeOpen;
     this.#txn = txn;
     this.#range = [start, end];
     this.#newHandle = newHandle;
@@ -61,10 +71,23 @@ export class RemoteScan implements AsyncIterableIterator<KeyValue> {
     if (this.#handle !== 0) return this.#link.call((api) => api.scanNext(this.#handle));
     const handle = (this.#handle = this.#newHandle());
     const [start, end] = this.#range;
-    // Comlink delivers in order: the cursor exists when scanNext arrives. An open error rejects first.
+    // Comlink delivers in order: the writes are applied and the cursor exists when scanNext
+    // arrives. A failed batch of writes, then an open error, is reported before anything later.
+    const applied = this.#beforeOpen?.() ?? Promise.resolve();
     const opened = this.#link.call((api) => api.scanOpen(handle, this.#txn, start, end));
     const first = this.#link.call((api) => api.scanNext(handle));
-    return Promise.all([opened, first]).then(([, batch]) => batch);
+    const settled = async (): Promise<ScanBatch> => {
+      try {
+        await applied;
+        await opened;
+      } catch (e) {
+        opened.catch(() => {});
+        first.catch(() => {});
+        throw e;
+      }
+      return first;
+    };
+    return settled();
   }
 
   #close(): void {

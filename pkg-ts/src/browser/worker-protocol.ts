@@ -50,6 +50,15 @@ export interface ScanBatch {
   done: boolean;
 }
 
+/**
+ * A transaction's buffered writes, as `txnApply` takes them: `(op u8 | klen u32 | vlen u32 | key |
+ * value) * count`, little-endian, in one transferred buffer. `op` is `WRITE_PUT` or `WRITE_DELETE`
+ * (whose `vlen` is 0).
+ */
+export const WRITE_PUT = 1;
+export const WRITE_DELETE = 2;
+export const WRITE_HEADER_BYTES = 9;
+
 /** A transaction handle, or 0 for "no transaction" (autocommit writes, fresh-snapshot reads). */
 export type TxnHandle = number;
 
@@ -77,6 +86,12 @@ export interface EngineHostApi {
   get(txn: TxnHandle, key: Uint8Array): Promise<Uint8Array | null>;
   delete(txn: TxnHandle, key: Uint8Array): Promise<void>;
   txnBegin(txn: TxnHandle): void;
+  /**
+   * Applies `count` packed writes (see `WRITE_PUT`) to transaction `txn`, in order. On the first
+   * one the engine refuses, aborts the transaction (nothing of it is written) and rejects with
+   * that write's error.
+   */
+  txnApply(txn: TxnHandle, packed: Uint8Array, count: number): Promise<void>;
   txnCommit(txn: TxnHandle): Promise<void>;
   txnAbort(txn: TxnHandle): Promise<void>;
   scanOpen(scan: number, txn: TxnHandle, start: Uint8Array, end: Uint8Array | null): void;
