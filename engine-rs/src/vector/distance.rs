@@ -69,8 +69,43 @@ impl Metric {
     }
 }
 
+/// A metric's distance as a type: a search generic over it is compiled once per metric, so the
+/// kernel inlines into the graph walk instead of a call and a `match` per distance.
+pub trait Kernel {
+    const METRIC: Metric;
+    fn distance(a: &[f32], b: &[f32]) -> f32;
+}
+
+pub struct CosineKernel;
+pub struct L2Kernel;
+pub struct DotKernel;
+
+impl Kernel for CosineKernel {
+    const METRIC: Metric = Metric::Cosine;
+    #[inline(always)]
+    fn distance(a: &[f32], b: &[f32]) -> f32 {
+        1.0 - dot(a, b)
+    }
+}
+
+impl Kernel for L2Kernel {
+    const METRIC: Metric = Metric::L2;
+    #[inline(always)]
+    fn distance(a: &[f32], b: &[f32]) -> f32 {
+        l2_squared(a, b)
+    }
+}
+
+impl Kernel for DotKernel {
+    const METRIC: Metric = Metric::Dot;
+    #[inline(always)]
+    fn distance(a: &[f32], b: &[f32]) -> f32 {
+        -dot(a, b)
+    }
+}
+
 /// Dot product with the kernel of this build.
-#[inline]
+#[inline(always)]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
@@ -83,7 +118,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// Squared L2 with the kernel of this build.
-#[inline]
+#[inline(always)]
 pub fn l2_squared(a: &[f32], b: &[f32]) -> f32 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {

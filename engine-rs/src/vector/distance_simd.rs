@@ -23,27 +23,34 @@ fn sum_f32x4(v: v128) -> f32 {
         + (f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v))
 }
 
+/// One 16-float step of `dot`: four independent multiply-adds.
+#[inline(always)]
+unsafe fn dot_step(s: &mut [v128; 4], pa: *const f32, pb: *const f32) {
+    s[0] = f32x4_add(s[0], f32x4_mul(load_f32(pa), load_f32(pb)));
+    s[1] = f32x4_add(s[1], f32x4_mul(load_f32(pa.add(4)), load_f32(pb.add(4))));
+    s[2] = f32x4_add(s[2], f32x4_mul(load_f32(pa.add(8)), load_f32(pb.add(8))));
+    s[3] = f32x4_add(s[3], f32x4_mul(load_f32(pa.add(12)), load_f32(pb.add(12))));
+}
+
 /// Dot product. Callers pass equal lengths (checked by the index on insert and search).
-#[inline]
+/// Inlined into each search loop: a call per distance cost as much as a 128-d kernel's adds.
+#[inline(always)]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (pa, pb) = (a.as_ptr(), b.as_ptr());
     let mut i = 0;
     // SAFETY: every load reads 4 floats at i..i+4 with i + 4 <= n, inside both slices.
     unsafe {
-        let (mut s0, mut s1, mut s2, mut s3) = (f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0));
+        let mut s = [f32x4_splat(0.0); 4];
         while i + 16 <= n {
-            s0 = f32x4_add(s0, f32x4_mul(load_f32(pa.add(i)), load_f32(pb.add(i))));
-            s1 = f32x4_add(s1, f32x4_mul(load_f32(pa.add(i + 4)), load_f32(pb.add(i + 4))));
-            s2 = f32x4_add(s2, f32x4_mul(load_f32(pa.add(i + 8)), load_f32(pb.add(i + 8))));
-            s3 = f32x4_add(s3, f32x4_mul(load_f32(pa.add(i + 12)), load_f32(pb.add(i + 12))));
+            dot_step(&mut s, pa.add(i), pb.add(i));
             i += 16;
         }
         while i + 4 <= n {
-            s0 = f32x4_add(s0, f32x4_mul(load_f32(pa.add(i)), load_f32(pb.add(i))));
+            s[0] = f32x4_add(s[0], f32x4_mul(load_f32(pa.add(i)), load_f32(pb.add(i))));
             i += 4;
         }
-        let mut sum = sum_f32x4(f32x4_add(f32x4_add(s0, s1), f32x4_add(s2, s3)));
+        let mut sum = sum_f32x4(f32x4_add(f32x4_add(s[0], s[1]), f32x4_add(s[2], s[3])));
         while i < n {
             sum += *pa.add(i) * *pb.add(i);
             i += 1;
@@ -52,32 +59,38 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     }
 }
 
-/// Squared Euclidean distance.
-#[inline]
+/// One 16-float step of `l2_squared`.
+#[inline(always)]
+unsafe fn l2_step(s: &mut [v128; 4], pa: *const f32, pb: *const f32) {
+    let d0 = f32x4_sub(load_f32(pa), load_f32(pb));
+    let d1 = f32x4_sub(load_f32(pa.add(4)), load_f32(pb.add(4)));
+    let d2 = f32x4_sub(load_f32(pa.add(8)), load_f32(pb.add(8)));
+    let d3 = f32x4_sub(load_f32(pa.add(12)), load_f32(pb.add(12)));
+    s[0] = f32x4_add(s[0], f32x4_mul(d0, d0));
+    s[1] = f32x4_add(s[1], f32x4_mul(d1, d1));
+    s[2] = f32x4_add(s[2], f32x4_mul(d2, d2));
+    s[3] = f32x4_add(s[3], f32x4_mul(d3, d3));
+}
+
+/// Squared Euclidean distance. Inlined like `dot`.
+#[inline(always)]
 pub fn l2_squared(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (pa, pb) = (a.as_ptr(), b.as_ptr());
     let mut i = 0;
     // SAFETY: as in `dot`.
     unsafe {
-        let (mut s0, mut s1, mut s2, mut s3) = (f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0), f32x4_splat(0.0));
+        let mut s = [f32x4_splat(0.0); 4];
         while i + 16 <= n {
-            let d0 = f32x4_sub(load_f32(pa.add(i)), load_f32(pb.add(i)));
-            let d1 = f32x4_sub(load_f32(pa.add(i + 4)), load_f32(pb.add(i + 4)));
-            let d2 = f32x4_sub(load_f32(pa.add(i + 8)), load_f32(pb.add(i + 8)));
-            let d3 = f32x4_sub(load_f32(pa.add(i + 12)), load_f32(pb.add(i + 12)));
-            s0 = f32x4_add(s0, f32x4_mul(d0, d0));
-            s1 = f32x4_add(s1, f32x4_mul(d1, d1));
-            s2 = f32x4_add(s2, f32x4_mul(d2, d2));
-            s3 = f32x4_add(s3, f32x4_mul(d3, d3));
+            l2_step(&mut s, pa.add(i), pb.add(i));
             i += 16;
         }
         while i + 4 <= n {
             let d = f32x4_sub(load_f32(pa.add(i)), load_f32(pb.add(i)));
-            s0 = f32x4_add(s0, f32x4_mul(d, d));
+            s[0] = f32x4_add(s[0], f32x4_mul(d, d));
             i += 4;
         }
-        let mut sum = sum_f32x4(f32x4_add(f32x4_add(s0, s1), f32x4_add(s2, s3)));
+        let mut sum = sum_f32x4(f32x4_add(f32x4_add(s[0], s[1]), f32x4_add(s[2], s[3])));
         while i < n {
             let d = *pa.add(i) - *pb.add(i);
             sum += d * d;

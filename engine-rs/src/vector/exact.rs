@@ -9,7 +9,8 @@
 
 use std::collections::BinaryHeap;
 
-use super::hnsw::{row, Filter, Hnsw};
+use super::distance::{CosineKernel, DotKernel, Kernel, L2Kernel, Metric};
+use super::hnsw::{Filter, Hnsw};
 use super::heap::Cand;
 use crate::error::Result;
 
@@ -35,13 +36,26 @@ impl Hnsw {
         if k == 0 {
             return Vec::new();
         }
-        let (dim, metric) = (self.config.dim, self.config.metric);
+        let metric = self.config.metric;
+        let top = match metric {
+            Metric::Cosine => self.scan_top::<CosineKernel>(q, k, filter),
+            Metric::L2 => self.scan_top::<L2Kernel>(q, k, filter),
+            Metric::Dot => self.scan_top::<DotKernel>(q, k, filter),
+        };
+        top.into_sorted_vec().into_iter().map(|c| (c.id, metric.score(c.dist))).collect()
+    }
+
+    /// The scan's heap of the k best, compiled once per metric so the kernel inlines.
+    fn scan_top<K: Kernel>(&self, q: &[f32], k: usize, filter: Option<Filter>) -> BinaryHeap<Cand> {
+        let dim = self.config.dim;
         let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(k + 1);
-        for id in 0..self.len() as u32 {
-            if self.is_deleted(id) || !filter.map_or(true, |f| f(id)) {
+        let check_deleted = self.deleted_count > 0;
+        for (id, v) in self.vectors.chunks_exact(dim).take(self.len()).enumerate() {
+            let id = id as u32;
+            if (check_deleted && self.is_deleted(id)) || !filter.map_or(true, |f| f(id)) {
                 continue;
             }
-            let d = metric.distance(q, row(&self.vectors, dim, id));
+            let d = K::distance(q, v);
             if top.len() < k {
                 top.push(Cand::new(d, id));
             } else if d < top.peek().map_or(f32::INFINITY, |w| w.dist) {
@@ -49,7 +63,7 @@ impl Hnsw {
                 top.push(Cand::new(d, id));
             }
         }
-        top.into_sorted_vec().into_iter().map(|c| (c.id, metric.score(c.dist))).collect()
+        top
     }
 
     /// Estimated fraction of live ids `filter` keeps (1.0 on an empty index).

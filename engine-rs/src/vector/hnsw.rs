@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 
 use super::config::{HnswConfig, Quantization, HNSW_EF_MAX, HNSW_LEVEL_MAX, HNSW_NODES_MAX, SEARCH_K_MAX};
-use super::distance::{normalize, Metric};
+use super::distance::{normalize, CosineKernel, DotKernel, Kernel, L2Kernel, Metric};
 use super::graph::{Graph, NONE};
 use super::heap::Cand;
 use super::quant::{quantize, Int8Store};
@@ -244,10 +244,11 @@ impl Hnsw {
         let accept = |id: u32| !self.is_deleted(id) && filter.map_or(true, |f| f(id));
         let (dim, metric) = (self.config.dim, self.config.metric);
         let mut found = match &self.int8 {
-            None => {
-                let dist = |x: u32| metric.distance(q, row(&self.vectors, dim, x));
-                self.descend_and_walk(visited, ef, &dist, &accept, filtered)
-            }
+            None => match metric {
+                Metric::Cosine => self.walk_f32::<CosineKernel, _>(q, visited, ef, &accept, filtered),
+                Metric::L2 => self.walk_f32::<L2Kernel, _>(q, visited, ef, &accept, filtered),
+                Metric::Dot => self.walk_f32::<DotKernel, _>(q, visited, ef, &accept, filtered),
+            },
             Some(store) => {
                 let mut codes = vec![0i8; dim];
                 let qp = quantize(q, &mut codes);
@@ -263,6 +264,20 @@ impl Hnsw {
         };
         found.truncate(k);
         found.into_iter().map(|c| (c.id, metric.score(c.dist))).collect()
+    }
+
+    /// The f32 walk, compiled once per metric so the kernel inlines into it.
+    fn walk_f32<K: Kernel, A: Fn(u32) -> bool>(&self, q: &[f32], visited: &mut Visited, ef: usize, accept: &A, filtered: bool) -> Vec<Cand> {
+        let dim = self.config.dim;
+        let vectors = &self.vectors[..self.graph.len() * dim];
+        let dist = |x: u32| {
+            // Graph ids are < len (checked at insert and load), so the row is inside `vectors`.
+            debug_assert!((x as usize) < self.graph.len());
+            // SAFETY: x < graph.len() and vectors holds graph.len() rows of dim floats.
+            let v = unsafe { vectors.get_unchecked(x as usize * dim..(x as usize + 1) * dim) };
+            K::distance(q, v)
+        };
+        self.descend_and_walk(visited, ef, &dist, accept, filtered)
     }
 
     pub(super) fn descend_and_walk<D, A>(&self, visited: &mut Visited, ef: usize, dist: &D, accept: &A, filtered: bool) -> Vec<Cand>
