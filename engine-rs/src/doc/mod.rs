@@ -45,4 +45,6 @@ pub use limits::{
     METADATA_SIZE_MAX, NAME_SIZE_MAX, RECORD_DIM_MAX,
 };
 pub use metadata::{Elements, Field, Metadata, Scalar};
-pub use record::{decode_record, encode_record, encoded_len, RecordView, FLAG_HAS_CONTENT, RECORD_FORMAT_VERSION};
+pub use record::{
+    decode_record, encode_record, encoded_len, record_parts, RecordParts, RecordView, FLAG_HAS_CONTENT, RECORD_FORMAT_VERSION,
+};

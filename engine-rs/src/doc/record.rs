@@ -196,3 +196,42 @@ impl<'a> Reader<'a> {
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 }
+
+/// The parts of a stored record a result copies out.
+pub struct RecordParts<'a> {
+    pub vector_bytes: &'a [u8],
+    pub metadata_json: &'a [u8],
+    pub content: Option<&'a [u8]>,
+}
+
+/// Splits a record (`doc::encode_record`'s layout: version | dim u32 | vector | metadata_len u32 |
+/// metadata | content_len u32 | content | flags) without `decode_record`'s value checks (finite
+/// vector, UTF-8 content): they ran when the record was written, and on every result they cost
+/// as much as the search. The lengths are still checked, so a bad record is an error, not a panic.
+pub fn record_parts(bytes: &[u8]) -> Result<RecordParts<'_>> {
+    let bad = || Error::corruption("document record is malformed");
+    let u32_at = |at: usize| -> Result<usize> {
+        let b = bytes.get(at..at + 4).ok_or_else(bad)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    if bytes.first() != Some(&RECORD_FORMAT_VERSION) {
+        // Another version (or no bytes): `decode_record`'s error says what to do.
+        decode_record(bytes)?;
+        return Err(bad());
+    }
+    let dim = u32_at(1)?;
+    let vector_end = 5usize.checked_add(dim.checked_mul(4).ok_or_else(bad)?).ok_or_else(bad)?;
+    let metadata_len = u32_at(vector_end)?;
+    let metadata_end = (vector_end + 4).checked_add(metadata_len).ok_or_else(bad)?;
+    let content_len = u32_at(metadata_end)?;
+    let content_end = (metadata_end + 4).checked_add(content_len).ok_or_else(bad)?;
+    if content_end.checked_add(1) != Some(bytes.len()) {
+        return Err(bad());
+    }
+    let content = if bytes[content_end] & FLAG_HAS_CONTENT != 0 { Some(&bytes[metadata_end + 4..content_end]) } else { None };
+    Ok(RecordParts {
+        vector_bytes: &bytes[5..vector_end],
+        metadata_json: &bytes[vector_end + 4..metadata_end],
+        content,
+    })
+}

@@ -92,3 +92,24 @@ fn encoding_refuses_bad_vectors_and_oversized_parts_without_writing() {
     encode_record(&vec![0.25; RECORD_DIM_MAX], b"{}", None, &mut out).unwrap();
     assert_eq!(decode_record(&out[1..]).unwrap().dimension(), RECORD_DIM_MAX);
 }
+
+// The unchecked splitter used for search results.
+mod parts {
+    use crate::doc::record::record_parts;
+    use crate::doc::{decode_record, encode_record};
+
+    #[test]
+    fn record_parts_agree_with_decode_record_and_reject_truncation() {
+        for content in [None, Some(""), Some("text é")] {
+            let mut bytes = Vec::new();
+            encode_record(&[1.0, -2.5, 3.0], br#"{"a":1}"#, content, &mut bytes).unwrap();
+            let (parts, view) = (record_parts(&bytes).unwrap(), decode_record(&bytes).unwrap());
+            assert_eq!(parts.vector_bytes, view.vector_bytes());
+            assert_eq!(parts.metadata_json, view.metadata_json);
+            assert_eq!(parts.content, view.content.map(str::as_bytes));
+            for cut in 0..bytes.len() {
+                assert!(record_parts(&bytes[..cut]).is_err(), "cut at {}", cut);
+            }
+        }
+    }
+}

@@ -10,7 +10,7 @@
 use super::collection::Collection;
 use super::request::{SearchRequest, FLAG_INCLUDE_VECTORS};
 use super::search::{search_collection, Hit};
-use crate::doc::{decode_record, document_key, parse_collection_key, FLAG_HAS_CONTENT, RECORD_FORMAT_VERSION};
+use crate::doc::{document_key, parse_collection_key, record_parts};
 use crate::engine::state::Engine;
 use crate::error::{Error, Result};
 use crate::limits::SEARCH_K_MAX;
@@ -97,64 +97,4 @@ fn encode_result(hit: &Hit, id: &str, record: &[u8], include_vector: bool, out: 
         out.extend_from_slice(&0u32.to_le_bytes());
     }
     Ok(())
-}
-
-/// The parts of a stored record a result copies out.
-struct RecordParts<'a> {
-    vector_bytes: &'a [u8],
-    metadata_json: &'a [u8],
-    content: Option<&'a [u8]>,
-}
-
-/// Splits a record (`doc::encode_record`'s layout: version | dim u32 | vector | metadata_len u32 |
-/// metadata | content_len u32 | content | flags) without `decode_record`'s value checks (finite
-/// vector, UTF-8 content): they ran when the record was written, and on every result they cost
-/// as much as the search. The lengths are still checked, so a bad record is an error, not a panic.
-fn record_parts(bytes: &[u8]) -> Result<RecordParts<'_>> {
-    let bad = || Error::corruption("document record is malformed");
-    let u32_at = |at: usize| -> Result<usize> {
-        let b = bytes.get(at..at + 4).ok_or_else(bad)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-    };
-    if bytes.first() != Some(&RECORD_FORMAT_VERSION) {
-        // Another version (or no bytes): `decode_record`'s error says what to do.
-        decode_record(bytes)?;
-        return Err(bad());
-    }
-    let dim = u32_at(1)?;
-    let vector_end = 5usize.checked_add(dim.checked_mul(4).ok_or_else(bad)?).ok_or_else(bad)?;
-    let metadata_len = u32_at(vector_end)?;
-    let metadata_end = (vector_end + 4).checked_add(metadata_len).ok_or_else(bad)?;
-    let content_len = u32_at(metadata_end)?;
-    let content_end = (metadata_end + 4).checked_add(content_len).ok_or_else(bad)?;
-    if content_end.checked_add(1) != Some(bytes.len()) {
-        return Err(bad());
-    }
-    let content = if bytes[content_end] & FLAG_HAS_CONTENT != 0 { Some(&bytes[metadata_end + 4..content_end]) } else { None };
-    Ok(RecordParts {
-        vector_bytes: &bytes[5..vector_end],
-        metadata_json: &bytes[vector_end + 4..metadata_end],
-        content,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::doc::encode_record;
-
-    #[test]
-    fn record_parts_agree_with_decode_record_and_reject_truncation() {
-        for content in [None, Some(""), Some("text é")] {
-            let mut bytes = Vec::new();
-            encode_record(&[1.0, -2.5, 3.0], br#"{"a":1}"#, content, &mut bytes).unwrap();
-            let (parts, view) = (record_parts(&bytes).unwrap(), decode_record(&bytes).unwrap());
-            assert_eq!(parts.vector_bytes, view.vector_bytes());
-            assert_eq!(parts.metadata_json, view.metadata_json);
-            assert_eq!(parts.content, view.content.map(str::as_bytes));
-            for cut in 0..bytes.len() {
-                assert!(record_parts(&bytes[..cut]).is_err(), "cut at {}", cut);
-            }
-        }
-    }
 }
