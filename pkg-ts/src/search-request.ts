@@ -62,7 +62,8 @@ function filterJson(filter: unknown): string {
 
 /** An engine hit as the public result: parsed metadata, optional parts only when present. */
 export function toSearchResult(hit: RawSearchHit): SearchResult {
-  const result: SearchResult = { id: hit.id, score: hit.score, metadata: JSON.parse(hit.metadataJson || '{}') as Record<string, unknown> };
+  const metadata = hit.metadataJson === '{}' || hit.metadataJson === '' ? {} : (JSON.parse(hit.metadataJson) as Record<string, unknown>);
+  const result: SearchResult = { id: hit.id, score: hit.score, metadata };
   if (hit.content !== null) result.content = hit.content;
   if (hit.vector !== null) result.vector = Array.from(hit.vector);
   if (!Number.isNaN(hit.vectorScore)) result.vectorScore = hit.vectorScore;

@@ -83,8 +83,10 @@ describe('soch_search results', () => {
       { score: 0.75, vectorScore: 0.75, textScore: Number.NaN, id: 'doc-é', metadataJson: '{"a":[1,2]}', content: 'text', vector: Float32Array.of(1, 2, 3) },
       { score: -4, vectorScore: Number.NaN, textScore: 2.5, id: 'x', metadataJson: '{}', content: null, vector: null },
       { score: 1, vectorScore: 1, textScore: 1, id: 'y', metadataJson: '{}', content: '', vector: null },
+      // Long and non-ASCII text takes the native decoder, short ASCII the JS one: both must agree.
+      { score: 0, vectorScore: 0, textScore: 0, id: 'id-'.repeat(20), metadataJson: '{"t":"日本語"}', content: null, vector: null },
     ];
-    expect(decodeSearchResults(encodeSearchResults(hits), 3)).toEqual(hits);
+    expect(decodeSearchResults(encodeSearchResults(hits), 4)).toEqual(hits);
   });
 
   it('refuse an output shorter than its count says', () => {

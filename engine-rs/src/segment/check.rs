@@ -66,6 +66,7 @@ pub(super) fn parse_footer(bytes: Vec<u8>) -> Result<Segment> {
         min_seq: field(MIN_SEQ_OFFSET),
         max_seq: field(MAX_SEQ_OFFSET),
         file_crc: 0,
+        keys: None,
         bytes,
     })
 }

@@ -2,6 +2,7 @@
 
 mod check;
 mod format;
+mod key_hash;
 mod merge;
 mod reader;
 #[cfg(test)]

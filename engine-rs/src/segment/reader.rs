@@ -46,6 +46,7 @@
 
 use super::check;
 use super::format::*;
+use super::key_hash::KeyHash;
 use super::SegmentEntry;
 use crate::error::Result;
 use std::cmp::Ordering;
@@ -62,6 +63,8 @@ pub struct Segment {
     pub(super) min_seq: u64,
     pub(super) max_seq: u64,
     pub(super) file_crc: u32,
+    /// Point reads' index; `None` only inside `check`, before the segment is complete.
+    pub(super) keys: Option<KeyHash>,
 }
 
 impl Segment {
@@ -75,13 +78,18 @@ impl Segment {
         check::verify_entries(&seg)?;
         check::verify_samples(&seg)?;
         let file_crc = check::whole_file_crc(&seg.bytes, crcs_offset);
-        Ok(Segment { file_crc, ..seg })
+        Ok(Segment { file_crc, ..seg }.with_key_hash())
     }
 
     /// A segment the writer just built: footer parsed, the rest trusted.
     pub(super) fn from_written(bytes: Vec<u8>, file_crc: u32) -> Result<Segment> {
         let seg = check::parse_footer(bytes)?;
-        Ok(Segment { file_crc, ..seg })
+        Ok(Segment { file_crc, ..seg }.with_key_hash())
+    }
+
+    fn with_key_hash(mut self) -> Segment {
+        self.keys = Some(KeyHash::build(self.count, |i| self.key(i)));
+        self
     }
 
     pub fn id(&self) -> u64 {
@@ -191,17 +199,26 @@ impl Segment {
     /// segment has no such version.
     #[inline]
     pub fn get(&self, key: &[u8], snapshot: u64) -> Option<SegmentEntry<'_>> {
-        let i = self.seek(key, snapshot);
-        if i < self.count && self.key(i) == key {
-            Some(self.entry(i))
-        } else {
-            None
+        let mut i = match &self.keys {
+            Some(keys) => keys.find(key, |j| self.key(j))?,
+            None => self.lower_bound(key),
+        };
+        // Versions of a key follow one another, newest first.
+        while i < self.count && self.key(i) == key {
+            if self.seq_after_key(i, key.len()) <= snapshot {
+                return Some(self.entry(i));
+            }
+            i += 1;
         }
+        None
     }
 
     /// The newest version of `key` regardless of snapshot (for write-conflict checks).
     pub fn latest_seq(&self, key: &[u8]) -> Option<u64> {
-        let i = self.lower_bound(key);
+        let i = match &self.keys {
+            Some(keys) => keys.find(key, |j| self.key(j))?,
+            None => self.lower_bound(key),
+        };
         if i < self.count && self.key(i) == key {
             Some(self.seq_after_key(i, key.len()))
         } else {

@@ -145,6 +145,19 @@ impl Graph {
         }
     }
 
+    /// Most neighbours a node can have on any layer (layer 0's capacity).
+    pub fn max_neighbours(&self) -> usize {
+        2 * self.m
+    }
+
+    /// Starts loading the neighbour list of `id` on `level` (a hint, see `measure.rs`).
+    #[inline(always)]
+    pub fn prefetch_neighbours(&self, id: u32, level: usize) {
+        let b = self.block(id, level);
+        // SAFETY: the block is a live slice of this graph.
+        unsafe { super::measure::touch_lines(b.as_ptr() as *const u8, b.len() * 4) }
+    }
+
     /// The neighbours of `id` on `level` (`level <= self.level(id)`).
     #[inline]
     pub fn neighbours(&self, id: u32, level: usize) -> &[u32] {

@@ -10,7 +10,8 @@ use super::config::{HnswConfig, Quantization, HNSW_EF_MAX, HNSW_LEVEL_MAX, HNSW_
 use super::distance::{normalize, CosineKernel, DotKernel, Kernel, L2Kernel, Metric};
 use super::graph::{Graph, NONE};
 use super::heap::Cand;
-use super::quant::{quantize, Int8Store};
+use super::measure::{F32Rows, Measure};
+use super::quant::{Int8Query, Int8Store};
 use super::rng::Rng;
 use super::search::{greedy_closest, search_layer};
 use super::select::select_neighbours;
@@ -155,33 +156,40 @@ impl Hnsw {
 
     /// Connects new node `id` (vector `v`) on its layers, from the top down.
     fn link(&mut self, id: u32, level: usize, v: &[f32]) {
-        let (dim, metric, m, ef) = (self.config.dim, self.config.metric, self.config.m, self.config.ef_construction);
+        match self.config.metric {
+            Metric::Cosine => self.link_with::<CosineKernel>(id, level, v),
+            Metric::L2 => self.link_with::<L2Kernel>(id, level, v),
+            Metric::Dot => self.link_with::<DotKernel>(id, level, v),
+        }
+    }
+
+    /// `link`, compiled once per metric so the kernel inlines into the construction walk.
+    fn link_with<K: Kernel>(&mut self, id: u32, level: usize, v: &[f32]) {
+        let (dim, m, ef) = (self.config.dim, self.config.m, self.config.ef_construction);
         let top = self.graph.max_level();
         let entry = self.graph.entry();
         let mut visited = self.visited.replace(Visited::default());
         let mut cur = {
-            let vectors = &self.vectors;
-            let dist = |x: u32| metric.distance(v, row(vectors, dim, x));
-            let mut cur = Cand::new(dist(entry), entry);
+            let measure = F32Rows::<K>::new(v, &self.vectors, dim);
+            let mut cur = Cand::new(measure.distance(entry), entry);
             for l in (level + 1..=top).rev() {
-                cur = greedy_closest(&self.graph, cur, l, &dist);
+                cur = greedy_closest(&self.graph, cur, l, &measure);
             }
             cur
         };
         for l in (0..=level.min(top)).rev() {
             let found = {
-                let vectors = &self.vectors;
-                let dist = |x: u32| metric.distance(v, row(vectors, dim, x));
-                search_layer(&self.graph, &mut visited, cur, ef, l, &dist, &|_| true, false)
+                let measure = F32Rows::<K>::new(v, &self.vectors, dim);
+                search_layer(&self.graph, &mut visited, cur, ef, l, &measure, &|_| true, false)
             };
             let chosen = {
                 let vectors = &self.vectors;
-                let pair = |a: u32, b: u32| metric.distance(row(vectors, dim, a), row(vectors, dim, b));
+                let pair = |a: u32, b: u32| K::distance(row(vectors, dim, a), row(vectors, dim, b));
                 select_neighbours(&found, m, &pair)
             };
             self.graph.set_neighbours(id, l, &chosen);
             for &nb in &chosen {
-                self.add_link(nb, id, l);
+                self.add_link_with::<K>(nb, id, l);
             }
             cur = found[0];
         }
@@ -193,17 +201,25 @@ impl Hnsw {
 
     /// Adds the back link `from -> to`; a full list is re-selected with the heuristic.
     pub(super) fn add_link(&mut self, from: u32, to: u32, level: usize) {
+        match self.config.metric {
+            Metric::Cosine => self.add_link_with::<CosineKernel>(from, to, level),
+            Metric::L2 => self.add_link_with::<L2Kernel>(from, to, level),
+            Metric::Dot => self.add_link_with::<DotKernel>(from, to, level),
+        }
+    }
+
+    fn add_link_with<K: Kernel>(&mut self, from: u32, to: u32, level: usize) {
         if self.graph.push_neighbour(from, level, to) {
             return;
         }
-        let (dim, metric) = (self.config.dim, self.config.metric);
+        let dim = self.config.dim;
         let vectors = &self.vectors;
         let base = row(vectors, dim, from);
         let mut cands: Vec<Cand> = self.graph.neighbours(from, level).iter().chain(std::iter::once(&to))
-            .map(|&x| Cand::new(metric.distance(base, row(vectors, dim, x)), x))
+            .map(|&x| Cand::new(K::distance(base, row(vectors, dim, x)), x))
             .collect();
         cands.sort_unstable();
-        let pair = |a: u32, b: u32| metric.distance(row(vectors, dim, a), row(vectors, dim, b));
+        let pair = |a: u32, b: u32| K::distance(row(vectors, dim, a), row(vectors, dim, b));
         let chosen = select_neighbours(&cands, self.config.capacity(level), &pair);
         self.graph.set_neighbours(from, level, &chosen);
     }
@@ -250,10 +266,8 @@ impl Hnsw {
                 Metric::Dot => self.walk_f32::<DotKernel, _>(q, visited, ef, &accept, filtered),
             },
             Some(store) => {
-                let mut codes = vec![0i8; dim];
-                let qp = quantize(q, &mut codes);
-                let dist = |x: u32| store.distance(metric, &codes, &qp, x);
-                let mut found = self.descend_and_walk(visited, ef, &dist, &accept, filtered);
+                let measure = Int8Query::new(store, metric, q);
+                let mut found = self.descend_and_walk(visited, ef, &measure, &accept, filtered);
                 // Re-rank the walk's candidates with the f32 vectors.
                 for c in found.iter_mut() {
                     c.dist = metric.distance(q, row(&self.vectors, dim, c.id));
@@ -269,27 +283,20 @@ impl Hnsw {
     /// The f32 walk, compiled once per metric so the kernel inlines into it.
     fn walk_f32<K: Kernel, A: Fn(u32) -> bool>(&self, q: &[f32], visited: &mut Visited, ef: usize, accept: &A, filtered: bool) -> Vec<Cand> {
         let dim = self.config.dim;
-        let vectors = &self.vectors[..self.graph.len() * dim];
-        let dist = |x: u32| {
-            // Graph ids are < len (checked at insert and load), so the row is inside `vectors`.
-            debug_assert!((x as usize) < self.graph.len());
-            // SAFETY: x < graph.len() and vectors holds graph.len() rows of dim floats.
-            let v = unsafe { vectors.get_unchecked(x as usize * dim..(x as usize + 1) * dim) };
-            K::distance(q, v)
-        };
-        self.descend_and_walk(visited, ef, &dist, accept, filtered)
+        let measure = F32Rows::<K>::new(q, &self.vectors[..self.graph.len() * dim], dim);
+        self.descend_and_walk(visited, ef, &measure, accept, filtered)
     }
 
-    pub(super) fn descend_and_walk<D, A>(&self, visited: &mut Visited, ef: usize, dist: &D, accept: &A, filtered: bool) -> Vec<Cand>
+    pub(super) fn descend_and_walk<M, A>(&self, visited: &mut Visited, ef: usize, measure: &M, accept: &A, filtered: bool) -> Vec<Cand>
     where
-        D: Fn(u32) -> f32,
+        M: Measure,
         A: Fn(u32) -> bool,
     {
         let entry = self.graph.entry();
-        let mut cur = Cand::new(dist(entry), entry);
+        let mut cur = Cand::new(measure.distance(entry), entry);
         for l in (1..=self.graph.max_level()).rev() {
-            cur = greedy_closest(&self.graph, cur, l, dist);
+            cur = greedy_closest(&self.graph, cur, l, measure);
         }
-        search_layer(&self.graph, visited, cur, ef, 0, dist, accept, filtered)
+        search_layer(&self.graph, visited, cur, ef, 0, measure, accept, filtered)
     }
 }

@@ -13,6 +13,7 @@ use super::graph::{Graph, NONE};
 use super::heap::Cand;
 use super::hnsw::{row, Hnsw};
 use super::quant::Int8Store;
+use super::measure::{ByFn, Measure};
 use super::search::search_layer;
 use super::select::select_neighbours;
 use super::visited::Visited;
@@ -142,14 +143,14 @@ impl Hnsw {
         if entry == NONE || self.graph.level(entry) < level {
             return Vec::new();
         }
-        let dist = |x: u32| metric.distance(v, row(&self.vectors, dim, x));
-        let mut cur = Cand::new(dist(entry), entry);
+        let measure = ByFn(|x: u32| metric.distance(v, row(&self.vectors, dim, x)));
+        let mut cur = Cand::new(measure.distance(entry), entry);
         for l in (level + 1..=self.graph.max_level()).rev() {
-            cur = super::search::greedy_closest(&self.graph, cur, l, &dist);
+            cur = super::search::greedy_closest(&self.graph, cur, l, &measure);
         }
         let accept = |x: u32| x != skip && !self.is_deleted(x);
         let mut visited = Visited::default();
-        search_layer(&self.graph, &mut visited, cur, self.config.ef_construction, level, &dist, &accept, true)
+        search_layer(&self.graph, &mut visited, cur, self.config.ef_construction, level, &measure, &accept, true)
     }
 
     /// A new index of the live vectors, in id order, and the map old id -> new id (`NONE` for

@@ -1,9 +1,9 @@
 //! Vector search: distance kernels (scalar reference + wasm SIMD128) and the HNSW index.
-//! Not wired to the ABI yet: the vector-collections work connects it to keys, WAL and checkpoints.
 //!
 //! - `distance` / `distance_simd`: metrics, kernels, user-facing scores; `quant`: int8 codes.
 //! - `hnsw`: the index, insert and graph search; `graph` neighbour storage; `search` one-layer
-//!   walk; `select` the neighbour heuristic; `visited`, `heap`, `rng` their helpers.
+//!   walk, `measure` what it measures nodes with (and prefetches); `select` the neighbour
+//!   heuristic; `visited`, `heap`, `rng` their helpers.
 //! - `exact`: brute force and the filter planner; `maintain`: delete, update, repair, compact, purge;
 //!   `persist`: the flat file format; `config`: parameters, defaults and limits.
 #![allow(dead_code)]
@@ -17,6 +17,7 @@ mod graph;
 mod heap;
 mod hnsw;
 mod maintain;
+mod measure;
 mod persist;
 mod quant;
 mod rng;
@@ -33,7 +34,7 @@ mod tests_hnsw;
 #[cfg(test)]
 mod tests_persist;
 
-// Unused until the vector collections wire the index to the ABI.
+// The collections (engine/collections) use these; some are for tests only.
 #[allow(unused_imports)]
 pub use config::{HnswConfig, Quantization};
 #[allow(unused_imports)]

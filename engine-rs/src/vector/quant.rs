@@ -5,6 +5,7 @@
 //! The graph walk uses it; the final candidates are re-ranked with the f32 vectors.
 
 use super::distance::{dot_i8, Metric};
+use super::measure::{touch_lines, Measure};
 
 /// Per-vector parameters of the codes.
 #[derive(Clone, Copy, Debug, Default)]
@@ -74,11 +75,47 @@ impl Int8Store {
         (&self.codes[i * self.dim..(i + 1) * self.dim], &self.params[i])
     }
 
+    /// Starts loading the codes of `id` (see `measure.rs`).
+    #[inline(always)]
+    pub fn prefetch(&self, id: u32) {
+        let (c, _) = self.codes(id);
+        // SAFETY: `c` is a live slice of the store.
+        unsafe { touch_lines(c.as_ptr() as *const u8, c.len()) }
+    }
+
     /// Distance from a quantised query to node `id`.
     #[inline]
     pub fn distance(&self, metric: Metric, q: &[i8], qp: &QParams, id: u32) -> f32 {
         let (c, p) = self.codes(id);
         metric.distance_from_dot(approx_dot(self.dim, q, qp, c, p), qp.norm2, p.norm2)
+    }
+}
+
+/// A query quantised once, measured against the stored codes.
+pub struct Int8Query<'a> {
+    store: &'a Int8Store,
+    metric: Metric,
+    codes: Vec<i8>,
+    params: QParams,
+}
+
+impl<'a> Int8Query<'a> {
+    pub fn new(store: &'a Int8Store, metric: Metric, query: &[f32]) -> Int8Query<'a> {
+        let mut codes = vec![0i8; store.dim];
+        let params = quantize(query, &mut codes);
+        Int8Query { store, metric, codes, params }
+    }
+}
+
+impl<'a> Measure for Int8Query<'a> {
+    #[inline(always)]
+    fn distance(&self, id: u32) -> f32 {
+        self.store.distance(self.metric, &self.codes, &self.params, id)
+    }
+
+    #[inline(always)]
+    fn prefetch(&self, id: u32) {
+        self.store.prefetch(id);
     }
 }
 

@@ -1,6 +1,6 @@
 //! Walking one layer of the graph (hnswlib's `searchBaseLayerST`).
 //!
-//! `dist(id)` measures a node against the query (f32 or int8, the caller decides); `accept(id)`
+//! `measure` gives a node's distance to the query (f32 or int8, the caller decides); `accept(id)`
 //! says whether a node may be returned. Rejected nodes (tombstones, filtered out) are still
 //! expanded, so they keep routing; while fewer than `ef` nodes are accepted the walk does not stop
 //! at the distance bound, which is what lets a filtered search still fill its results.
@@ -10,14 +10,19 @@ use std::collections::BinaryHeap;
 
 use super::graph::Graph;
 use super::heap::Cand;
+use super::measure::Measure;
 use super::visited::Visited;
 
 /// Greedy descent on an upper layer: moves to the closest neighbour until none is closer.
-pub fn greedy_closest<D: Fn(u32) -> f32>(graph: &Graph, mut cur: Cand, level: usize, dist: &D) -> Cand {
+pub fn greedy_closest<M: Measure>(graph: &Graph, mut cur: Cand, level: usize, measure: &M) -> Cand {
     loop {
         let mut moved = false;
-        for &nb in graph.neighbours(cur.id, level) {
-            let d = dist(nb);
+        let neighbours = graph.neighbours(cur.id, level);
+        for &nb in neighbours {
+            measure.prefetch(nb);
+        }
+        for &nb in neighbours {
+            let d = measure.distance(nb);
             if d < cur.dist {
                 cur = Cand::new(d, nb);
                 moved = true;
@@ -33,18 +38,18 @@ pub fn greedy_closest<D: Fn(u32) -> f32>(graph: &Graph, mut cur: Cand, level: us
 /// `filtered` tells whether `accept` can say no (tombstones or a filter): then the walk only stops
 /// early once `ef` nodes are accepted.
 #[allow(clippy::too_many_arguments)]
-pub fn search_layer<D, A>(
+pub fn search_layer<M, A>(
     graph: &Graph,
     visited: &mut Visited,
     entry: Cand,
     ef: usize,
     level: usize,
-    dist: &D,
+    measure: &M,
     accept: &A,
     filtered: bool,
 ) -> Vec<Cand>
 where
-    D: Fn(u32) -> f32,
+    M: Measure,
     A: Fn(u32) -> bool,
 {
     visited.reset(graph.len());
@@ -57,17 +62,26 @@ where
     }
     candidates.push(Reverse(entry));
     visited.insert(entry.id);
+    let mut fresh: Vec<u32> = Vec::with_capacity(graph.max_neighbours());
 
     while let Some(Reverse(c)) = candidates.pop() {
         if c.dist > bound && (top.len() >= ef || !filtered) {
             break;
         }
+        // Mark and prefetch every unseen neighbour first, then measure them: their cache
+        // misses overlap (see `measure.rs`).
+        fresh.clear();
         for &nb in graph.neighbours(c.id, level) {
-            if !visited.insert(nb) {
-                continue;
+            if visited.insert(nb) {
+                measure.prefetch(nb);
+                fresh.push(nb);
             }
-            let d = dist(nb);
+        }
+        for &nb in &fresh {
+            let d = measure.distance(nb);
             if top.len() < ef || d < bound {
+                // Likely expanded later: start loading its neighbour list.
+                graph.prefetch_neighbours(nb, level);
                 candidates.push(Reverse(Cand::new(d, nb)));
                 if accept(nb) {
                     top.push(Cand::new(d, nb));

@@ -5,6 +5,7 @@ use std::cell::Cell;
 use std::time::Instant;
 
 use super::testdata::{build, clustered, queries, recall};
+use super::measure::ByFn;
 use super::visited::Visited;
 use super::{HnswConfig, Metric, Quantization};
 
@@ -35,10 +36,10 @@ fn run(metric: Metric, quantization: Quantization, sigma: f32) {
         let count = Cell::new(0usize);
         for q in &qs {
             let q = index.prepare(q, "q").unwrap();
-            let dist = |x: u32| {
+            let dist = ByFn(|x: u32| {
                 count.set(count.get() + 1);
                 metric.distance(&q, index.vector(x).unwrap())
-            };
+            });
             let accept = |x: u32| x % modulo == 0;
             index.descend_and_walk(&mut Visited::default(), ef as usize, &dist, &accept, modulo > 1);
         }

@@ -16,6 +16,25 @@ export const SEARCH_FUSION_RRF = 4;
 export const SEARCH_EXACT = 8;
 
 const NO_CONTENT = 0xffff_ffff;
+/** Float32Array bytes are the wire's little-endian floats on every usual host: copy them whole. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Ids up to this length are decoded in JS when ASCII: cheaper than a native utf8 call. */
+const SHORT_STRING = 32;
+
+/** `out[start, end)` as UTF-8 text; short ASCII runs (the usual ids) skip the native decoder. */
+function utf8(out: Buffer, start: number, end: number): string {
+  if (end - start <= SHORT_STRING) {
+    let ascii = '';
+    let i = start;
+    for (; i < end; i++) {
+      const byte = out[i]!;
+      if (byte >= 0x80) break;
+      ascii += String.fromCharCode(byte);
+    }
+    if (i === end) return ascii;
+  }
+  return out.toString('utf8', start, end);
+}
 
 export interface EncodedSearch {
   k: number;
@@ -42,7 +61,12 @@ export function encodeSearchRequest(request: EncodedSearch): Buffer {
   out.writeFloatLE(request.alpha, 12);
   out.writeUInt32LE(vector.length, 16);
   let at = 20;
-  for (let i = 0; i < vector.length; i++, at += 4) out.writeFloatLE(vector[i]!, at);
+  if (LITTLE_ENDIAN) {
+    out.set(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength), at);
+    at += vector.byteLength;
+  } else {
+    for (let i = 0; i < vector.length; i++, at += 4) out.writeFloatLE(vector[i]!, at);
+  }
   out.writeUInt32LE(text.length, at);
   out.set(text, at + 4);
   at += 4 + text.length;
@@ -77,12 +101,12 @@ export function decodeSearchResults(out: Buffer, count: number): RawSearchHit[] 
     const idLength = out.readUInt16LE(at + 12);
     at += 14;
     expectLength(out, at + idLength + 4, fn);
-    const id = out.toString('utf8', at, at + idLength);
+    const id = utf8(out, at, at + idLength);
     at += idLength;
     const metadataLength = out.readUInt32LE(at);
     at += 4;
     expectLength(out, at + metadataLength + 4, fn);
-    const metadataJson = out.toString('utf8', at, at + metadataLength);
+    const metadataJson = utf8(out, at, at + metadataLength);
     at += metadataLength;
     const contentLength = out.readUInt32LE(at);
     at += 4;
