@@ -19,7 +19,14 @@ export default defineConfig([
   {
     entry: { browser: 'src/browser/index.browser.ts', 'browser-worker': 'src/browser/worker.ts' },
     format: ['esm'],
-    dts: { entry: { browser: 'src/browser/index.browser.ts' } },
+    // The shared code's types name Node's `Buffer`; a browser app has no @types/node, so the
+    // declarations alias it to what browsers get (a Uint8Array: the bundled polyfill subclasses it).
+    dts: {
+      entry: { browser: 'src/browser/index.browser.ts' },
+      // Comlink is bundled, not a dependency: its types go into the declarations too.
+      resolve: ['comlink'],
+      banner: '/** Bytes returned by the browser build: a Uint8Array. */\ntype Buffer = Uint8Array;',
+    },
     target: 'es2022',
     platform: 'browser',
     // Shared code names Node's `Buffer`: resolve it to the bundled `buffer` package.

@@ -131,6 +131,23 @@ export async function roundTrip(dir: string): Promise<string | undefined> {
 }
 TS
 
+# A browser app: no @types/node, no skipLibCheck, the DOM library; the `./browser` subpath gives
+# the browser types without a `customConditions` setting.
+cat >check-browser.mts <<'TS'
+import { Database } from '@sochdb/sochdb/browser';
+
+export async function roundTrip(): Promise<number | undefined> {
+  const db = await Database.open('app', { storage: 'indexeddb' });
+  const key = new TextEncoder().encode('k');
+  await db.put(key, new TextEncoder().encode('v'));
+  const value: Uint8Array | null = await db.get(key);
+  const stats = await db.stats();
+  void stats;
+  await db.close();
+  return value?.length;
+}
+TS
+
 log "running an ESM script against the installed packages"
 node check.mjs || die "the ESM check failed"
 log "running a CJS script against the installed packages"
@@ -140,6 +157,18 @@ node "$root/node_modules/typescript/bin/tsc" --noEmit --strict --skipLibCheck \
   --module nodenext --moduleResolution nodenext --target es2022 \
   --types node --typeRoots "$root/node_modules/@types" check.mts \
   || die "the shipped type declarations do not type-check in a consumer"
+log "type-checking a browser consumer (no @types/node, no skipLibCheck) against dist/browser.d.ts"
+cat >tsconfig.browser.json <<'JSON'
+{
+  "compilerOptions": {
+    "noEmit": true, "strict": true, "module": "nodenext", "moduleResolution": "nodenext",
+    "target": "es2022", "lib": ["es2022", "dom"], "types": []
+  },
+  "files": ["check-browser.mts"]
+}
+JSON
+node "$root/node_modules/typescript/bin/tsc" -p tsconfig.browser.json \
+  || die "the browser type declarations do not type-check in a browser app"
 log "bundling an import of @sochdb/sochdb for browsers (esbuild, platform browser)"
 printf "import { Database } from '@sochdb/sochdb';\nexport const open = (name) => Database.open(name);\n" >browser-app.mjs
 node --input-type=module -e '
