@@ -96,8 +96,8 @@ fn init_empty() -> Vec<u8> {
 }
 
 #[test]
-fn the_abi_version_is_two() {
-    assert_eq!(unsafe { soch_abi_version() }, 2);
+fn the_abi_version_is_three() {
+    assert_eq!(unsafe { soch_abi_version() }, 3);
 }
 
 #[test]

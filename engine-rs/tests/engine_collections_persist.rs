@@ -143,3 +143,17 @@ fn the_latest_sentinel_reads_a_commit_before_it_is_durable() {
     persist(&mut engine, &mut disk);
     assert_eq!(ids(&search(&engine, "a", &Query::vector(1, &[1.0, 0.0]))), vec!["x"]);
 }
+
+#[test]
+fn released_checkpoint_files_are_freed_but_the_segment_stays_readable() {
+    let (mut disk, mut engine, _) = filled();
+    assert!(checkpoint(&mut engine, &mut disk, false));
+    let index = index_files(&disk).pop().unwrap();
+    let segment = disk.files.keys().find(|name| name.starts_with("seg-")).cloned().unwrap();
+    assert!(engine.checkpoint_file_bytes(&index).is_some(), "held until the host copies it");
+    engine.release_checkpoint_files();
+    assert!(engine.checkpoint_file_bytes(&index).is_none(), "freed once released");
+    assert!(engine.checkpoint_file_bytes(&segment).is_some(), "the live segment is not a copy");
+    let reopened = open(&mut disk, WAL_AND_VISIBLE).unwrap();
+    assert_eq!(answers(&reopened), answers(&engine));
+}

@@ -1,7 +1,7 @@
 /**
  * The database directory's file names (ABI.md, "File names"): `MANIFEST`,
  * `seg-<id as 16 hex digits>.sst`, `idx-<id as 16 hex digits>.vix` (a collection's saved index,
- * ABI version 2), `wal-<generation as 16 hex digits>.log`, `LOCK`, and `<name>.tmp` left by an
+ * ABI version 3), `wal-<generation as 16 hex digits>.log`, `LOCK`, and `<name>.tmp` left by an
  * interrupted atomic write. Segment and index names come from the engine (manifest, checkpoint);
  * the host only recognises them to clean up files the manifest no longer lists.
  */

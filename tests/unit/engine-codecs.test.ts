@@ -1,4 +1,4 @@
-// The byte layouts of ABI version 2 the host decodes or encodes: the manifest's file list, the
+// The byte layouts of ABI version 3 the host decodes or encodes: the manifest's file list, the
 // checkpoint's files, and soch_search's request and results.
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, decodeManifestInfo } from '../../pkg-ts/src/engine/outputs.js';
@@ -34,7 +34,7 @@ describe('soch_load_manifest output (version 2)', () => {
   });
 });
 
-describe('soch_checkpoint output (version 2)', () => {
+describe('soch_checkpoint output (version 3)', () => {
   it('gives the manifest, the files to write with their engine pointers, the files to remove and the new WAL', () => {
     const header = Buffer.alloc(16, 0xab);
     const out = Buffer.concat([

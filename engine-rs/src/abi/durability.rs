@@ -69,6 +69,15 @@ pub extern "C" fn soch_checkpoint(force: u32) -> i32 {
     })
 }
 
+/// The host has copied the last checkpoint's files: the engine frees its index-file buffers.
+#[no_mangle]
+pub extern "C" fn soch_checkpoint_release() -> i32 {
+    call(|engine, _| {
+        engine.release_checkpoint_files();
+        Ok(0)
+    })
+}
+
 /// `name_len u16 | name`: file names are short ASCII.
 pub(super) fn put_name(buf: &mut Vec<u8>, name: &str) {
     buf.extend_from_slice(&(name.len() as u16).to_le_bytes());

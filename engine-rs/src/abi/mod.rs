@@ -26,4 +26,4 @@ mod scan;
 mod state;
 
 /// Bumped whenever an export or an encoding changes (mirrored in `pkg-ts/src/engine/abi.ts`).
-pub const SOCH_ABI_VERSION: u32 = 2;
+pub const SOCH_ABI_VERSION: u32 = 3;

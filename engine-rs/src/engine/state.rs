@@ -165,6 +165,12 @@ impl Engine {
 
     /// The bytes of a file the last checkpoint listed for writing (a segment or an index file),
     /// valid until the next checkpoint.
+    /// Frees the index files of the last checkpoint once the host has copied them (they are the
+    /// largest buffers a checkpoint makes: at 100k x 384-d, 170 MB that wasm memory never returns).
+    pub fn release_checkpoint_files(&mut self) {
+        self.written_files = Vec::new();
+    }
+
     pub fn checkpoint_file_bytes(&self, name: &str) -> Option<&[u8]> {
         if let Some((_, bytes)) = self.written_files.iter().find(|(written, _)| written == name) {
             return Some(bytes);

@@ -47,10 +47,9 @@ impl Hnsw {
 
     /// The scan's heap of the k best, compiled once per metric so the kernel inlines.
     fn scan_top<K: Kernel>(&self, q: &[f32], k: usize, filter: Option<Filter>) -> BinaryHeap<Cand> {
-        let dim = self.config.dim;
         let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(k + 1);
         let check_deleted = self.deleted_count > 0;
-        for (id, v) in self.vectors.chunks_exact(dim).take(self.len()).enumerate() {
+        for (id, v) in self.vectors.iter().take(self.len()).enumerate() {
             let id = id as u32;
             if (check_deleted && self.is_deleted(id)) || !filter.map_or(true, |f| f(id)) {
                 continue;

@@ -13,6 +13,7 @@ use super::heap::Cand;
 use super::measure::{F32Rows, Measure};
 use super::quant::{Int8Query, Int8Store};
 use super::rng::Rng;
+use super::rows::Rows;
 use super::search::{greedy_closest, search_layer};
 use super::select::select_neighbours;
 use super::visited::Visited;
@@ -24,7 +25,7 @@ pub type Filter<'a> = &'a dyn Fn(u32) -> bool;
 #[derive(Debug)]
 pub struct Hnsw {
     pub(super) config: HnswConfig,
-    pub(super) vectors: Vec<f32>,
+    pub(super) vectors: Rows,
     pub(super) graph: Graph,
     /// Tombstones, one bit per id.
     pub(super) deleted: Vec<u64>,
@@ -33,12 +34,6 @@ pub struct Hnsw {
     pub(super) int8: Option<Int8Store>,
     /// Reused by searches; a filter that searches this index again gets a fresh one.
     visited: RefCell<Visited>,
-}
-
-/// Row `id` of a contiguous vector array.
-#[inline]
-pub(super) fn row(vectors: &[f32], dim: usize, id: u32) -> &[f32] {
-    &vectors[id as usize * dim..(id as usize + 1) * dim]
 }
 
 impl Hnsw {
@@ -51,8 +46,8 @@ impl Hnsw {
         Ok(Hnsw {
             rng: Rng::new(config.seed),
             graph: Graph::new(config.m),
+            vectors: Rows::new(config.dim),
             config,
-            vectors: Vec::new(),
             deleted: Vec::new(),
             deleted_count: 0,
             int8,
@@ -61,14 +56,14 @@ impl Hnsw {
     }
 
     /// Assembles a loaded index (`persist.rs` has validated every part).
-    pub(super) fn from_parts(config: HnswConfig, vectors: Vec<f32>, graph: Graph, deleted: Vec<u64>, rng: Rng) -> Hnsw {
+    pub(super) fn from_parts(config: HnswConfig, vectors: Rows, graph: Graph, deleted: Vec<u64>, rng: Rng) -> Hnsw {
         let mut int8 = match config.quantization {
             Quantization::None => None,
             Quantization::Int8 => Some(Int8Store::new(config.dim)),
         };
         if let Some(store) = &mut int8 {
             // Codes are derived data: recomputing them costs one pass over the vectors.
-            for v in vectors.chunks_exact(config.dim) {
+            for v in vectors.iter() {
                 store.push(v);
             }
         }
@@ -96,7 +91,7 @@ impl Hnsw {
     /// The stored vector of `id` (unit length for cosine), deleted ones included.
     pub fn vector(&self, id: u32) -> Option<&[f32]> {
         if (id as usize) < self.graph.len() {
-            Some(row(&self.vectors, self.config.dim, id))
+            Some(self.vectors.row(id))
         } else {
             None
         }
@@ -134,7 +129,7 @@ impl Hnsw {
         }
         let level = self.random_level();
         let id = self.graph.add_node(level);
-        self.vectors.extend_from_slice(&v);
+        self.vectors.push(&v);
         if let Some(store) = &mut self.int8 {
             store.push(&v);
         }
@@ -165,12 +160,12 @@ impl Hnsw {
 
     /// `link`, compiled once per metric so the kernel inlines into the construction walk.
     fn link_with<K: Kernel>(&mut self, id: u32, level: usize, v: &[f32]) {
-        let (dim, m, ef) = (self.config.dim, self.config.m, self.config.ef_construction);
+        let (m, ef) = (self.config.m, self.config.ef_construction);
         let top = self.graph.max_level();
         let entry = self.graph.entry();
         let mut visited = self.visited.replace(Visited::default());
         let mut cur = {
-            let measure = F32Rows::<K>::new(v, &self.vectors, dim);
+            let measure = F32Rows::<K>::new(v, &self.vectors);
             let mut cur = Cand::new(measure.distance(entry), entry);
             for l in (level + 1..=top).rev() {
                 cur = greedy_closest(&self.graph, cur, l, &measure);
@@ -179,12 +174,12 @@ impl Hnsw {
         };
         for l in (0..=level.min(top)).rev() {
             let found = {
-                let measure = F32Rows::<K>::new(v, &self.vectors, dim);
+                let measure = F32Rows::<K>::new(v, &self.vectors);
                 search_layer(&self.graph, &mut visited, cur, ef, l, &measure, &|_| true, false)
             };
             let chosen = {
                 let vectors = &self.vectors;
-                let pair = |a: u32, b: u32| K::distance(row(vectors, dim, a), row(vectors, dim, b));
+                let pair = |a: u32, b: u32| K::distance(vectors.row(a), vectors.row(b));
                 select_neighbours(&found, m, &pair)
             };
             self.graph.set_neighbours(id, l, &chosen);
@@ -212,14 +207,13 @@ impl Hnsw {
         if self.graph.push_neighbour(from, level, to) {
             return;
         }
-        let dim = self.config.dim;
         let vectors = &self.vectors;
-        let base = row(vectors, dim, from);
+        let base = vectors.row(from);
         let mut cands: Vec<Cand> = self.graph.neighbours(from, level).iter().chain(std::iter::once(&to))
-            .map(|&x| Cand::new(K::distance(base, row(vectors, dim, x)), x))
+            .map(|&x| Cand::new(K::distance(base, vectors.row(x)), x))
             .collect();
         cands.sort_unstable();
-        let pair = |a: u32, b: u32| K::distance(row(vectors, dim, a), row(vectors, dim, b));
+        let pair = |a: u32, b: u32| K::distance(vectors.row(a), vectors.row(b));
         let chosen = select_neighbours(&cands, self.config.capacity(level), &pair);
         self.graph.set_neighbours(from, level, &chosen);
     }
@@ -258,7 +252,7 @@ impl Hnsw {
         };
         let filtered = filter.is_some() || self.deleted_count > 0;
         let accept = |id: u32| !self.is_deleted(id) && filter.map_or(true, |f| f(id));
-        let (dim, metric) = (self.config.dim, self.config.metric);
+        let metric = self.config.metric;
         let mut found = match &self.int8 {
             None => match metric {
                 Metric::Cosine => self.walk_f32::<CosineKernel, _>(q, visited, ef, &accept, filtered),
@@ -270,7 +264,7 @@ impl Hnsw {
                 let mut found = self.descend_and_walk(visited, ef, &measure, &accept, filtered);
                 // Re-rank the walk's candidates with the f32 vectors.
                 for c in found.iter_mut() {
-                    c.dist = metric.distance(q, row(&self.vectors, dim, c.id));
+                    c.dist = metric.distance(q, self.vectors.row(c.id));
                 }
                 found.sort_unstable();
                 found
@@ -282,8 +276,7 @@ impl Hnsw {
 
     /// The f32 walk, compiled once per metric so the kernel inlines into it.
     fn walk_f32<K: Kernel, A: Fn(u32) -> bool>(&self, q: &[f32], visited: &mut Visited, ef: usize, accept: &A, filtered: bool) -> Vec<Cand> {
-        let dim = self.config.dim;
-        let measure = F32Rows::<K>::new(q, &self.vectors[..self.graph.len() * dim], dim);
+        let measure = F32Rows::<K>::new(q, &self.vectors);
         self.descend_and_walk(visited, ef, &measure, accept, filtered)
     }
 

@@ -11,8 +11,9 @@ use std::collections::{HashSet, VecDeque};
 use super::config::{HnswConfig, HNSW_NODES_MAX};
 use super::graph::{Graph, NONE};
 use super::heap::Cand;
-use super::hnsw::{row, Hnsw};
+use super::hnsw::Hnsw;
 use super::quant::Int8Store;
+use super::rows::Rows;
 use super::measure::{ByFn, Measure};
 use super::search::search_layer;
 use super::select::select_neighbours;
@@ -115,16 +116,16 @@ impl Hnsw {
                 }
             }
         }
-        let (dim, metric) = (self.config.dim, self.config.metric);
-        let base = row(&self.vectors, dim, id).to_vec();
-        let mut cands: Vec<Cand> = live.iter().map(|&x| Cand::new(metric.distance(&base, row(&self.vectors, dim, x)), x)).collect();
+        let metric = self.config.metric;
+        let base = self.vectors.row(id).to_vec();
+        let mut cands: Vec<Cand> = live.iter().map(|&x| Cand::new(metric.distance(&base, self.vectors.row(x)), x)).collect();
         if cands.len() < cap / 4 {
             // Cut off: look the neighbours up from the entry point, as an insert would.
             cands = self.search_from_entry(&base, level, id);
         }
         cands.sort_unstable();
         let vectors = &self.vectors;
-        let pair = |a: u32, b: u32| metric.distance(row(vectors, dim, a), row(vectors, dim, b));
+        let pair = |a: u32, b: u32| metric.distance(vectors.row(a), vectors.row(b));
         let chosen = select_neighbours(&cands, cap, &pair);
         self.graph.set_neighbours(id, level, &chosen);
         // Back links, as an insert adds them: nodes that tombstones linked to keep in-links.
@@ -138,12 +139,12 @@ impl Hnsw {
 
     /// Live nodes near `v` on `level` (excluding `skip`), by a walk from the entry point.
     fn search_from_entry(&self, v: &[f32], level: usize, skip: u32) -> Vec<Cand> {
-        let (dim, metric) = (self.config.dim, self.config.metric);
+        let metric = self.config.metric;
         let entry = self.graph.entry();
         if entry == NONE || self.graph.level(entry) < level {
             return Vec::new();
         }
-        let measure = ByFn(|x: u32| metric.distance(v, row(&self.vectors, dim, x)));
+        let measure = ByFn(|x: u32| metric.distance(v, self.vectors.row(x)));
         let mut cur = Cand::new(measure.distance(entry), entry);
         for l in (level + 1..=self.graph.max_level()).rev() {
             cur = super::search::greedy_closest(&self.graph, cur, l, &measure);
@@ -161,7 +162,7 @@ impl Hnsw {
         let mut remap = vec![NONE; self.len()];
         for id in 0..self.len() as u32 {
             if !self.is_deleted(id) {
-                remap[id as usize] = out.insert(row(&self.vectors, self.config.dim, id))?;
+                remap[id as usize] = out.insert(self.vectors.row(id))?;
             }
         }
         Ok((out, remap))
@@ -183,14 +184,14 @@ impl Hnsw {
         }
         let graph = self.graph_without_tombstones(&remap);
         let dim = self.config.dim;
-        let mut vectors = Vec::with_capacity(next as usize * dim);
+        let mut vectors = Rows::new(dim);
         for id in (0..self.len() as u32).filter(|&id| remap[id as usize] != NONE) {
-            vectors.extend_from_slice(row(&self.vectors, dim, id));
+            vectors.push(self.vectors.row(id));
         }
         if self.int8.is_some() {
             // Codes are derived from the vectors: recomputing them is one pass.
             let mut store = Int8Store::new(dim);
-            vectors.chunks_exact(dim).for_each(|v| store.push(v));
+            vectors.iter().for_each(|v| store.push(v));
             self.int8 = Some(store);
         }
         self.vectors = vectors;

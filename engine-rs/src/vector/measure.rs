@@ -10,6 +10,7 @@
 use std::marker::PhantomData;
 
 use super::distance::Kernel;
+use super::rows::Rows;
 
 /// Bytes of a cache line on the CPUs that run us (x86-64 and arm64).
 const CACHE_LINE: usize = 64;
@@ -50,27 +51,25 @@ impl<F: Fn(u32) -> f32> Measure for ByFn<F> {
     }
 }
 
-/// The query against contiguous f32 rows with kernel `K` (inlined: one walk is compiled per metric).
+/// The query against the index's f32 rows with kernel `K` (inlined: one walk is compiled per metric).
 pub struct F32Rows<'a, K> {
     query: &'a [f32],
-    rows: &'a [f32],
-    dim: usize,
+    rows: &'a Rows,
     kernel: PhantomData<K>,
 }
 
 impl<'a, K: Kernel> F32Rows<'a, K> {
-    /// `rows` holds whole rows of `dim` floats; the walk only asks for ids below `rows.len() / dim`.
-    pub fn new(query: &'a [f32], rows: &'a [f32], dim: usize) -> F32Rows<'a, K> {
-        debug_assert!(dim > 0 && rows.len() % dim == 0 && query.len() == dim);
-        F32Rows { query, rows, dim, kernel: PhantomData }
+    /// The walk asks only for graph ids, which are below `rows.len()` (checked at insert and load).
+    pub fn new(query: &'a [f32], rows: &'a Rows) -> F32Rows<'a, K> {
+        debug_assert!(query.len() == rows.dim());
+        F32Rows { query, rows, kernel: PhantomData }
     }
 
     #[inline(always)]
     fn row_ptr(&self, id: u32) -> *const f32 {
-        debug_assert!((id as usize + 1) * self.dim <= self.rows.len());
-        // SAFETY (callers): ids come from the graph, whose ids are < the row count (checked at
-        // insert and load), so the row lies inside `rows`.
-        unsafe { self.rows.as_ptr().add(id as usize * self.dim) }
+        debug_assert!((id as usize) < self.rows.len());
+        // SAFETY: graph ids are < the row count (see `new`).
+        unsafe { self.rows.row_ptr(id) }
     }
 }
 
@@ -78,13 +77,13 @@ impl<'a, K: Kernel> Measure for F32Rows<'a, K> {
     #[inline(always)]
     fn distance(&self, id: u32) -> f32 {
         // SAFETY: see `row_ptr`.
-        let row = unsafe { std::slice::from_raw_parts(self.row_ptr(id), self.dim) };
+        let row = unsafe { std::slice::from_raw_parts(self.row_ptr(id), self.rows.dim()) };
         K::distance(self.query, row)
     }
 
     #[inline(always)]
     fn prefetch(&self, id: u32) {
         // SAFETY: see `row_ptr`.
-        unsafe { touch_lines(self.row_ptr(id) as *const u8, self.dim * 4) }
+        unsafe { touch_lines(self.row_ptr(id) as *const u8, self.rows.dim() * 4) }
     }
 }

@@ -3,7 +3,7 @@
 //! - `distance` / `distance_simd`: metrics, kernels, user-facing scores; `quant`: int8 codes.
 //! - `hnsw`: the index, insert and graph search; `graph` neighbour storage; `search` one-layer
 //!   walk, `measure` what it measures nodes with (and prefetches); `select` the neighbour
-//!   heuristic; `visited`, `heap`, `rng` their helpers.
+//!   heuristic; `rows` the vectors, in chunks; `visited`, `heap`, `rng` their helpers.
 //! - `exact`: brute force and the filter planner; `maintain`: delete, update, repair, compact, purge;
 //!   `persist`: the flat file format; `config`: parameters, defaults and limits.
 #![allow(dead_code)]
@@ -21,6 +21,7 @@ mod measure;
 mod persist;
 mod quant;
 mod rng;
+mod rows;
 mod search;
 mod select;
 mod visited;

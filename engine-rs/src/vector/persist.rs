@@ -36,6 +36,7 @@ use super::distance::Metric;
 use super::graph::{Graph, NONE};
 use super::hnsw::Hnsw;
 use super::rng::Rng;
+use super::rows::Rows;
 use crate::codec::crc32c;
 use crate::error::{Error, ErrorCode, Result};
 
@@ -87,6 +88,26 @@ impl Sizes {
     }
 }
 
+/// Appends floats as little-endian bytes: one copy on little-endian targets (wasm32, x86, arm).
+fn extend_f32s(out: &mut Vec<u8>, values: &[f32]) {
+    if cfg!(target_endian = "little") {
+        // SAFETY: any f32 is 4 plain bytes; the slice covers exactly `values`.
+        out.extend_from_slice(unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, values.len() * 4) });
+    } else {
+        values.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+    }
+}
+
+/// Appends u32s as little-endian bytes, like `extend_f32s`.
+fn extend_u32s(out: &mut Vec<u8>, values: &[u32]) {
+    if cfg!(target_endian = "little") {
+        // SAFETY: as in `extend_f32s`.
+        out.extend_from_slice(unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, values.len() * 4) });
+    } else {
+        values.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+    }
+}
+
 fn words(n: usize) -> usize {
     n / 64 + 1
 }
@@ -94,11 +115,26 @@ fn words(n: usize) -> usize {
 impl Hnsw {
     /// The index as bytes (layout in the module doc).
     pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.write_to(&mut out);
+        out
+    }
+
+    /// Length of `to_bytes`, so a caller can size its buffer once (at 100k x 384-d the index is
+    /// 170 MB: a growing buffer would double past that, in wasm memory that never shrinks).
+    pub fn encoded_len(&self) -> usize {
+        let sizes = Sizes::new(self.len(), self.config.dim, self.config.m, self.graph.upper_raw().len());
+        sizes.and_then(|s| s.total()).expect("an index in memory fits usize")
+    }
+
+    /// Appends `to_bytes` to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        let start = out.len();
         let c = &self.config;
         let n = self.len();
         let (level0, upper) = (self.graph.level0_raw(), self.graph.upper_raw());
         let sizes = Sizes::new(n, c.dim, c.m, upper.len()).expect("an index in memory fits usize");
-        let mut out = Vec::with_capacity(sizes.total().expect("an index in memory fits usize"));
+        out.reserve(self.encoded_len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         out.extend_from_slice(&(c.dim as u32).to_le_bytes());
@@ -111,17 +147,19 @@ impl Hnsw {
         for v in [n as u32, self.graph.entry(), upper.len() as u32, self.deleted_count as u32] {
             out.extend_from_slice(&v.to_le_bytes());
         }
-        debug_assert_eq!(out.len(), HEADER_LEN);
-        self.vectors.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+        debug_assert_eq!(out.len() - start, HEADER_LEN);
+        for chunk in self.vectors.chunks() {
+            extend_f32s(out, chunk);
+        }
         out.extend_from_slice(self.graph.levels());
         out.resize(out.len() + (sizes.levels - n), 0);
-        level0.iter().chain(upper).for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+        extend_u32s(out, level0);
+        extend_u32s(out, upper);
         let mut bitmap = self.deleted.clone();
         bitmap.resize(words(n), 0);
         bitmap.iter().for_each(|w| out.extend_from_slice(&w.to_le_bytes()));
-        let crc = crc32c(&out);
+        let crc = crc32c(&out[start..]);
         out.extend_from_slice(&crc.to_le_bytes());
-        out
     }
 
     /// Loads an index saved by `to_bytes`. Errors: `Truncated` (too short), `UnsupportedFormat`
@@ -174,10 +212,7 @@ impl Hnsw {
             at += len;
             s
         };
-        let vectors: Vec<f32> = take(sizes.vectors).chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-        if vectors.iter().any(|x| !x.is_finite()) {
-            return Err(corrupt("a vector holds NaN or infinity"));
-        }
+        let vectors = Rows::from_le_bytes(dim, take(sizes.vectors)).map_err(corrupt)?;
         let level_bytes = take(sizes.levels);
         let levels = level_bytes[..n].to_vec();
         if levels.iter().any(|&l| l as usize > HNSW_LEVEL_MAX) || level_bytes[n..].iter().any(|&b| b != 0) {

@@ -25,7 +25,7 @@ import {
   type WalTake,
 } from './outputs.js';
 
-export const SOCH_ABI_VERSION = 2;
+export const SOCH_ABI_VERSION = 3;
 
 /**
  * The `txn` of `get` and `cursorOpen` that reads at `last_seq` (every commit, durable or not)
@@ -73,6 +73,7 @@ interface EngineExports {
   soch_wal_take(): I32;
   soch_wal_mark_durable(seq: number): I32;
   soch_checkpoint(force: I32): I32;
+  soch_checkpoint_release(): I32;
   soch_memtable_bytes(): number;
   soch_stats(): I32;
 }
@@ -83,7 +84,7 @@ const REQUIRED_EXPORTS: ReadonlyArray<keyof EngineExports> = [
   'soch_open_finish', 'soch_get', 'soch_put', 'soch_delete', 'soch_txn_begin', 'soch_txn_get',
   'soch_txn_put', 'soch_txn_delete', 'soch_txn_commit', 'soch_txn_abort', 'soch_cursor_open',
   'soch_cursor_next', 'soch_cursor_close', 'soch_wal_pending', 'soch_wal_take',
-  'soch_wal_mark_durable', 'soch_checkpoint', 'soch_memtable_bytes', 'soch_stats', 'soch_search',
+  'soch_wal_mark_durable', 'soch_checkpoint', 'soch_checkpoint_release', 'soch_memtable_bytes', 'soch_stats', 'soch_search',
   'soch_collection_count',
 ];
 
@@ -93,7 +94,7 @@ export interface CheckpointWrite {
   data: Buffer;
 }
 
-/** A checkpoint's files (ABI.md, version 2, "Opening and checkpoints: files by name"). */
+/** A checkpoint's files (ABI.md, version 3, "Opening and checkpoints: files by name"). */
 export interface CheckpointFiles extends Omit<CheckpointLayout, 'writes'> {
   /** Write each atomically, before the new WAL file and MANIFEST. */
   writes: CheckpointWrite[];
@@ -360,6 +361,8 @@ export class EngineInstance {
         data.set(bytes.subarray(ptr, ptr + len));
         return { name, data };
       });
+      // Copied: the engine can free its buffers now rather than hold them until the next checkpoint.
+      this.#check(this.#x.soch_checkpoint_release());
       return { ...layout, writes };
     });
   }

@@ -1,5 +1,5 @@
 /**
- * The byte encodings of `soch_search` (ABI.md, version 2, "Search and counts"): the request the
+ * The byte encodings of `soch_search` (ABI.md, version 3, "Search and counts"): the request the
  * host writes and the results the engine returns. Integers and floats are little-endian.
  *
  * Request: `k u32 | ef_search u32 (0: the collection's) | flags u32 | alpha f32 | dim u32 |

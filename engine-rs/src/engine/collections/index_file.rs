@@ -43,22 +43,28 @@ pub fn encode_index_file(
     collection: &Collection,
     metadata_json: &mut dyn FnMut(&str) -> Result<Vec<u8>>,
 ) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    out.extend_from_slice(&INDEX_MAGIC);
-    out.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(key.len() as u32).to_le_bytes());
-    out.extend_from_slice(key);
-    collection.config.encode(&mut out);
-    let hnsw = collection.hnsw.to_bytes();
-    out.extend_from_slice(&(hnsw.len() as u64).to_le_bytes());
-    out.extend_from_slice(&hnsw);
+    // The small parts first, so the one buffer is sized once: the graph and vectors are most of
+    // the file, and a buffer grown by doubling would peak at twice their size in wasm memory.
+    let mut head = Vec::new();
+    head.extend_from_slice(&INDEX_MAGIC);
+    head.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());
+    head.extend_from_slice(&(key.len() as u32).to_le_bytes());
+    head.extend_from_slice(key);
+    collection.config.encode(&mut head);
     let bm25 = collection.bm25.as_ref().map_or(Vec::new(), Bm25Index::to_bytes);
+    let mut slots = Vec::new();
+    slots.extend_from_slice(&(collection.slots.len() as u32).to_le_bytes());
+    for slot in &collection.slots {
+        encode_slot(slot.as_ref(), metadata_json, &mut slots)?;
+    }
+    let hnsw_len = collection.hnsw.encoded_len();
+    let mut out = Vec::with_capacity(head.len() + 8 + hnsw_len + 8 + bm25.len() + slots.len() + CRC_LEN);
+    out.extend_from_slice(&head);
+    out.extend_from_slice(&(hnsw_len as u64).to_le_bytes());
+    collection.hnsw.write_to(&mut out);
     out.extend_from_slice(&(bm25.len() as u64).to_le_bytes());
     out.extend_from_slice(&bm25);
-    out.extend_from_slice(&(collection.slots.len() as u32).to_le_bytes());
-    for slot in &collection.slots {
-        encode_slot(slot.as_ref(), metadata_json, &mut out)?;
-    }
+    out.extend_from_slice(&slots);
     let crc = crc32c(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     Ok(out)

@@ -1,0 +1,143 @@
+//! The index's vectors: rows of `dim` floats in chunks of about 1 MiB.
+//!
+//! One contiguous `Vec<f32>` grows by doubling: at 100k x 384-d its capacity reaches 268 MB for
+//! 154 MB of rows, and each doubling leaves the old block behind as a hole in wasm memory, which
+//! never shrinks. Chunks never move once full, so the slack is at most one chunk. A row is found
+//! with a shift and a mask (chunks hold a power-of-two number of rows).
+
+/// Bytes of a full chunk (fewer rows per chunk for wide vectors, at least one).
+const CHUNK_BYTES: usize = 1 << 20;
+/// A chunk's first allocation, in rows: small collections stay small.
+const FIRST_ROWS: usize = 16;
+
+#[derive(Clone, Debug)]
+pub struct Rows {
+    dim: usize,
+    /// log2 of the rows per chunk.
+    shift: u32,
+    chunks: Vec<Vec<f32>>,
+    len: usize,
+}
+
+impl Rows {
+    pub fn new(dim: usize) -> Rows {
+        assert!(dim > 0, "rows have at least one value");
+        let fit = (CHUNK_BYTES / (dim * 4)).max(1);
+        // The largest power of two not above `fit`.
+        let shift = usize::BITS - 1 - fit.leading_zeros();
+        Rows { dim, shift, chunks: Vec::new(), len: 0 }
+    }
+
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    fn chunk_floats(&self) -> usize {
+        (1usize << self.shift) * self.dim
+    }
+
+    /// Appends a row of `dim` values.
+    pub fn push(&mut self, row: &[f32]) {
+        assert_eq!(row.len(), self.dim, "a row has dim values");
+        let full = self.chunk_floats();
+        if self.chunks.last().map_or(true, |c| c.len() == full) {
+            self.chunks.push(Vec::with_capacity(full.min(FIRST_ROWS * self.dim)));
+        }
+        let last = self.chunks.last_mut().expect("a chunk was just ensured");
+        if last.len() + self.dim > last.capacity() {
+            // Doubling inside one chunk only: capped at the chunk's size.
+            let want = full.min((last.capacity() * 2).max(last.len() + self.dim));
+            last.reserve_exact(want - last.len());
+        }
+        last.extend_from_slice(row);
+        self.len += 1;
+    }
+
+    /// Row `id` (panics when `id >= len`, like slice indexing).
+    #[inline]
+    pub fn row(&self, id: u32) -> &[f32] {
+        assert!((id as usize) < self.len, "row {} of {}", id, self.len);
+        // SAFETY: checked just above.
+        unsafe { std::slice::from_raw_parts(self.row_ptr(id), self.dim) }
+    }
+
+    /// Start of row `id`, unchecked.
+    ///
+    /// # Safety
+    /// `id < self.len()`.
+    #[inline(always)]
+    pub unsafe fn row_ptr(&self, id: u32) -> *const f32 {
+        let id = id as usize;
+        let chunk = self.chunks.get_unchecked(id >> self.shift);
+        chunk.as_ptr().add((id & ((1usize << self.shift) - 1)) * self.dim)
+    }
+
+    /// Every row, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &[f32]> + '_ {
+        self.chunks.iter().flat_map(move |chunk| chunk.chunks_exact(self.dim))
+    }
+
+    /// Every value, in id order, a chunk at a time.
+    pub fn chunks(&self) -> impl Iterator<Item = &[f32]> + '_ {
+        self.chunks.iter().map(|c| &c[..])
+    }
+
+    /// Reads `bytes` (little-endian f32s, whole rows). Errors when a value is NaN or infinite.
+    pub fn from_le_bytes(dim: usize, bytes: &[u8]) -> Result<Rows, &'static str> {
+        let mut rows = Rows::new(dim);
+        let per_chunk = rows.chunk_floats() * 4;
+        for piece in bytes.chunks(per_chunk) {
+            let values: Vec<f32> = piece.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+            if values.len() % dim != 0 {
+                return Err("the vectors do not fill whole rows");
+            }
+            if values.iter().any(|x| !x.is_finite()) {
+                return Err("a vector holds NaN or infinity");
+            }
+            rows.len += values.len() / dim;
+            rows.chunks.push(values);
+        }
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rows;
+
+    #[test]
+    fn rows_keep_their_values_across_chunks_and_round_trip_through_bytes() {
+        for dim in [1usize, 3, 384, 300_000] {
+            let mut rows = Rows::new(dim);
+            let count = ((3 << rows.shift) + 5).min(40);
+            for i in 0..count {
+                let row: Vec<f32> = (0..dim).map(|j| (i * 7 + j) as f32).collect();
+                rows.push(&row);
+            }
+            assert_eq!(rows.len(), count);
+            for i in [0, count / 2, count - 1] {
+                assert_eq!(rows.row(i as u32)[0], (i * 7) as f32);
+                assert_eq!(rows.row(i as u32)[dim - 1], (i * 7 + dim - 1) as f32);
+            }
+            assert_eq!(rows.iter().count(), count);
+            let bytes: Vec<u8> = rows.chunks().flat_map(|c| c.iter().flat_map(|x| x.to_le_bytes())).collect();
+            let back = Rows::from_le_bytes(dim, &bytes).unwrap();
+            assert_eq!(back.len(), count);
+            assert!(back.iter().eq(rows.iter()));
+        }
+        assert!(Rows::from_le_bytes(2, &f32::NAN.to_le_bytes().repeat(2)).is_err());
+        assert!(Rows::from_le_bytes(2, &1f32.to_le_bytes().repeat(3)).is_err());
+    }
+
+    #[test]
+    #[should_panic]
+    fn reading_past_the_end_panics() {
+        let mut rows = Rows::new(4);
+        rows.push(&[1.0; 4]);
+        rows.row(1);
+    }
+}
