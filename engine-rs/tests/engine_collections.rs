@@ -215,3 +215,17 @@ fn malformed_requests_are_invalid_arguments() {
         assert_eq!(engine.search(&key, request, &mut out).unwrap_err().code, ErrorCode::InvalidArgument);
     }
 }
+
+#[test]
+fn the_catalog_version_moves_on_collection_creates_and_drops_only() {
+    let (_, mut engine) = open_new(WAL_AND_VISIBLE);
+    let start = engine.catalog_version();
+    create(&mut engine, "a", r#"{"dimension": 2}"#);
+    let created = engine.catalog_version();
+    assert!(created > start);
+    put_doc(&mut engine, "a", "d", &[1.0, 0.0], "{}", None);
+    engine.delete(&doc_key("a", "d")).unwrap();
+    assert_eq!(engine.catalog_version(), created, "documents do not move it");
+    engine.delete(&col_key("a")).unwrap();
+    assert!(engine.catalog_version() > created, "a drop moves it");
+}

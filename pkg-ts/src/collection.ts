@@ -36,6 +36,8 @@ export class Collection {
   /** The collection record last seen, and its parsed form: re-parsed only when the bytes change. */
   #recordBytes: Buffer;
   #info: CollectionInfo;
+  /** The engine's catalog version when `#info` was last checked (-1: never). */
+  #catalogVersion = -1;
 
   /** Use `ns.collection(name)` or `ns.createCollection(...)`. */
   constructor(core: DatabaseCore, namespace: string, record: Buffer) {
@@ -136,6 +138,9 @@ export class Collection {
   /** The collection's current record (throws `CollectionNotFoundError` once it is gone). */
   #current(): CollectionInfo {
     this.#core.assertUsable();
+    // No collection was created, changed or dropped since the last read: the record stands.
+    const version = this.#core.engine.catalogVersion();
+    if (version === this.#catalogVersion) return this.#info;
     const record = readLatest(this.#core, this.#key);
     if (record === null) throw new CollectionNotFoundError(this.#namespace, this.#name);
     if (!record.equals(this.#recordBytes)) {
@@ -143,6 +148,7 @@ export class Collection {
       this.#info = decodeCollectionRecord(record);
       this.#recordBytes = record;
     }
+    this.#catalogVersion = version;
     return this.#info;
   }
 

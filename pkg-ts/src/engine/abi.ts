@@ -55,6 +55,7 @@ interface EngineExports {
   soch_load_file(namePtr: I32, nameLen: I32, dataPtr: I32, dataLen: I32): I32;
   soch_search(colPtr: I32, colLen: I32, reqPtr: I32, reqLen: I32): I32;
   soch_collection_count(colPtr: I32, colLen: I32): I32;
+  soch_catalog_version(): number;
   soch_replay_wal(ptr: I32, len: I32): I32;
   soch_open_finish(): I32;
   soch_get(kp: I32, kl: I32): I32;
@@ -85,7 +86,7 @@ const REQUIRED_EXPORTS: ReadonlyArray<keyof EngineExports> = [
   'soch_txn_put', 'soch_txn_delete', 'soch_txn_commit', 'soch_txn_abort', 'soch_cursor_open',
   'soch_cursor_next', 'soch_cursor_close', 'soch_wal_pending', 'soch_wal_take',
   'soch_wal_mark_durable', 'soch_checkpoint', 'soch_checkpoint_release', 'soch_memtable_bytes', 'soch_stats', 'soch_search',
-  'soch_collection_count',
+  'soch_collection_count', 'soch_catalog_version',
 ];
 
 /** A file a checkpoint asks the host to write, copied out of engine memory. */
@@ -310,6 +311,11 @@ export class EngineInstance {
   // --- collections --------------------------------------------------------------------------
 
   /** Live documents of the collection whose `c` key is `collectionKey`, at `last_seq`. */
+  /** Moves whenever a collection is created, reconfigured or dropped. */
+  catalogVersion(): number {
+    return this.#guard(() => this.#x.soch_catalog_version());
+  }
+
   collectionCount(collectionKey: Uint8Array): number {
     return this.#guard(() => {
       const x = this.#x;

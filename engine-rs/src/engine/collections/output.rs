@@ -29,6 +29,11 @@ impl Engine {
         self.collections.get(key).map(Collection::count).ok_or_else(|| no_such_collection(key))
     }
 
+    /// Moves whenever a collection is created, reconfigured or dropped (any commit, durable or not).
+    pub fn catalog_version(&self) -> u64 {
+        self.collections.version()
+    }
+
     /// HNSW inserts this engine made into the collection since it was created or loaded (0 right
     /// after an open that replayed no document writes: the graph was loaded, not rebuilt).
     pub fn collection_index_inserts(&self, key: &[u8]) -> Option<u64> {

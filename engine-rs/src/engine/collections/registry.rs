@@ -15,6 +15,9 @@ pub struct Registry {
     collections: BTreeMap<Vec<u8>, Collection>,
     /// Index files of collections dropped since the last checkpoint.
     dropped_files: Vec<IndexFileRef>,
+    /// Bumped by every collection create, config change or drop, so a host can keep what it read
+    /// of the catalog until this moves (a search then skips re-reading its collection's record).
+    version: u64,
 }
 
 impl Registry {
@@ -24,6 +27,10 @@ impl Registry {
 
     pub fn len(&self) -> usize {
         self.collections.len()
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Vec<u8>, &Collection)> {
@@ -59,6 +66,9 @@ impl Registry {
     }
 
     fn apply_op(&mut self, op: CatalogOp) -> Result<()> {
+        if matches!(op, CatalogOp::PutCollection { .. } | CatalogOp::DropCollection { .. }) {
+            self.version += 1;
+        }
         match op {
             CatalogOp::PutCollection { key, config } => match self.collections.get_mut(&key) {
                 Some(collection) => {
