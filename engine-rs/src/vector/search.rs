@@ -68,6 +68,10 @@ where
         if c.dist > bound && (top.len() >= ef || !filtered) {
             break;
         }
+        // The likely next node to expand: start loading its neighbour list.
+        if let Some(Reverse(next)) = candidates.peek() {
+            graph.prefetch_neighbours(next.id, level);
+        }
         // Mark and prefetch every unseen neighbour first, then measure them: their cache
         // misses overlap (see `measure.rs`).
         fresh.clear();
@@ -80,8 +84,6 @@ where
         for &nb in &fresh {
             let d = measure.distance(nb);
             if top.len() < ef || d < bound {
-                // Likely expanded later: start loading its neighbour list.
-                graph.prefetch_neighbours(nb, level);
                 candidates.push(Reverse(Cand::new(d, nb)));
                 if accept(nb) {
                     top.push(Cand::new(d, nb));
