@@ -114,6 +114,39 @@ const fn apply(op: &CrcShift, mut v: u32) -> u32 {
     out
 }
 
+/// `SHIFT_OPS[k]` advances a CRC over `2^k` zero bytes (lengths up to 2^48 bytes).
+static SHIFT_OPS: [CrcShift; 48] = build_shift_ops();
+
+const fn build_shift_ops() -> [CrcShift; 48] {
+    let mut ops = [[0u32; 32]; 48];
+    ops[0] = crc32c_shift_op(0);
+    let mut k = 1;
+    while k < 48 {
+        // Squaring the operator doubles the length it advances over.
+        let mut j = 0;
+        while j < 32 {
+            ops[k][j] = apply(&ops[k - 1], ops[k - 1][j]);
+            j += 1;
+        }
+        k += 1;
+    }
+    ops
+}
+
+/// `crc32c(a ++ b)` from `crc32c(a)`, `crc32c(b)` and `b.len()`, without reading the bytes
+/// again: a file whose parts carry their own CRCs gets its whole-file CRC for free.
+pub fn crc32c_combine(crc_a: u32, crc_b: u32, len_b: usize) -> u32 {
+    let (mut crc, mut len, mut k) = (crc_a, len_b as u64, 0);
+    while len != 0 {
+        if len & 1 == 1 {
+            crc = apply(&SHIFT_OPS[k], crc);
+        }
+        len >>= 1;
+        k += 1;
+    }
+    crc ^ crc_b
+}
+
 /// Applies a shift operator from `crc32c_shift_op` to `crc`.
 #[inline]
 pub fn crc32c_shift(op: &CrcShift, crc: u32) -> u32 {
@@ -137,6 +170,15 @@ mod tests {
 
     fn sample(len: usize) -> Vec<u8> {
         (0..len).map(|i| (i.wrapping_mul(31) ^ (i >> 3)) as u8).collect()
+    }
+
+    #[test]
+    fn combine_equals_the_crc_of_the_concatenation() {
+        let data = sample(70_000);
+        for split in [0usize, 1, 7, 8, 9, 4096, 65_535, 69_999, 70_000] {
+            let (a, b) = data.split_at(split);
+            assert_eq!(crc32c_combine(crc32c(a), crc32c(b), b.len()), crc32c(&data), "split at {}", split);
+        }
     }
 
     #[test]

@@ -49,17 +49,30 @@ impl Hnsw {
     fn scan_top<K: Kernel>(&self, q: &[f32], k: usize, filter: Option<Filter>) -> BinaryHeap<Cand> {
         let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(k + 1);
         let check_deleted = self.deleted_count > 0;
-        for (id, v) in self.vectors.iter().take(self.len()).enumerate() {
-            let id = id as u32;
-            if (check_deleted && self.is_deleted(id)) || !filter.map_or(true, |f| f(id)) {
-                continue;
-            }
-            let d = K::distance(q, v);
-            if top.len() < k {
-                top.push(Cand::new(d, id));
-            } else if d < top.peek().map_or(f32::INFINITY, |w| w.dist) {
-                top.pop();
-                top.push(Cand::new(d, id));
+        // The k-th best distance so far: most rows lose to it, and reading it from a local keeps
+        // the loop's compare off the heap.
+        let mut bound = f32::INFINITY;
+        let mut id = 0u32;
+        let dim = self.config.dim;
+        // Chunk by chunk: a flattened iterator over the chunks cost the scan a tenth of its speed.
+        for chunk in self.vectors.chunks() {
+            for v in chunk.chunks_exact(dim) {
+                let this = id;
+                id += 1;
+                if (check_deleted && self.is_deleted(this)) || !filter.map_or(true, |f| f(this)) {
+                    continue;
+                }
+                let d = K::distance(q, v);
+                if top.len() < k {
+                    top.push(Cand::new(d, this));
+                    if top.len() == k {
+                        bound = top.peek().map_or(f32::INFINITY, |w| w.dist);
+                    }
+                } else if d < bound {
+                    top.pop();
+                    top.push(Cand::new(d, this));
+                    bound = top.peek().map_or(f32::INFINITY, |w| w.dist);
+                }
             }
         }
         top

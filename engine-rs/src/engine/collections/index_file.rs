@@ -26,7 +26,7 @@
 
 use super::collection::{Collection, DocSlot, IndexFileRef};
 use super::config::CollectionConfig;
-use crate::codec::{crc32c, Reader};
+use crate::codec::{crc32c, crc32c_combine, Reader};
 use crate::doc::Metadata;
 use crate::error::{Error, ErrorCode, Result};
 use crate::text::Bm25Index;
@@ -61,11 +61,16 @@ pub fn encode_index_file(
     let mut out = Vec::with_capacity(head.len() + 8 + hnsw_len + 8 + bm25.len() + slots.len() + CRC_LEN);
     out.extend_from_slice(&head);
     out.extend_from_slice(&(hnsw_len as u64).to_le_bytes());
-    collection.hnsw.write_to(&mut out);
+    let head_crc = crc32c(&out);
+    // The graph and vectors carry their own CRC: combined into the file's, not computed twice.
+    let hnsw_crc = collection.hnsw.write_to(&mut out);
+    let rest_start = out.len();
     out.extend_from_slice(&(bm25.len() as u64).to_le_bytes());
     out.extend_from_slice(&bm25);
     out.extend_from_slice(&slots);
-    let crc = crc32c(&out);
+    let rest_crc = crc32c(&out[rest_start..]);
+    let crc = crc32c_combine(crc32c_combine(head_crc, hnsw_crc, hnsw_len), rest_crc, out.len() - rest_start);
+    debug_assert_eq!(crc, crc32c(&out));
     out.extend_from_slice(&crc.to_le_bytes());
     Ok(out)
 }
@@ -125,7 +130,8 @@ pub fn decode_index_file(bytes: &[u8], file: IndexFileRef) -> Result<(Vec<u8>, C
     let key_len = r.u32_le()? as usize;
     let key = r.bytes(key_len)?.to_vec();
     let config = CollectionConfig::decode(&mut r)?;
-    let hnsw = Hnsw::from_bytes(sized_part(&mut r)?)?;
+    // The file's CRC, checked above, covers the graph's bytes.
+    let hnsw = Hnsw::from_bytes_covered(sized_part(&mut r)?)?;
     if hnsw.config().dim != config.hnsw.dim || hnsw.config().metric != config.hnsw.metric {
         return Err(corrupt("the graph does not match the config"));
     }
