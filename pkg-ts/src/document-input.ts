@@ -35,20 +35,26 @@ export function toVector(input: VectorInput, info: CollectionInfo, what = 'vecto
     );
   }
   const vector = new Float32Array(info.dimension);
-  for (let i = 0; i < vector.length; i++) {
-    const x = input[i];
-    if (typeof x !== 'number') {
-      throw new InvalidArgumentError(`${what}[${i}] is ${typeof x}, not a number.`, 'INVALID_VECTOR');
+  if (input instanceof Float32Array) {
+    vector.set(input); // already 32-bit floats: one copy
+  } else {
+    for (let i = 0; i < vector.length; i++) {
+      const x = input[i];
+      if (typeof x !== 'number') {
+        throw new InvalidArgumentError(`${what}[${i}] is ${typeof x}, not a number.`, 'INVALID_VECTOR');
+      }
+      vector[i] = x;
     }
-    vector[i] = x;
+  }
+  for (let i = 0; i < vector.length; i++) {
     if (!Number.isFinite(vector[i])) {
-      throw new InvalidArgumentError(`${what}[${i}] is ${x}: vector values must be finite 32-bit floats.`, 'INVALID_VECTOR');
+      throw new InvalidArgumentError(`${what}[${i}] is ${input[i]}: vector values must be finite 32-bit floats.`, 'INVALID_VECTOR');
     }
   }
   if (info.metric === 'cosine') {
     // The engine normalises cosine vectors with a 32-bit squared norm: it must be non-zero and finite.
     let norm2 = 0;
-    for (const x of vector) norm2 += x * x;
+    for (let i = 0; i < vector.length; i++) norm2 += vector[i]! * vector[i]!;
     if (norm2 === 0) {
       throw new InvalidArgumentError(`${what} is all zeros, which has no direction for the cosine metric.`, 'INVALID_VECTOR');
     }

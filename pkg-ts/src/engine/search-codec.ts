@@ -16,6 +16,7 @@ export const SEARCH_FUSION_RRF = 4;
 export const SEARCH_EXACT = 8;
 
 const NO_CONTENT = 0xffff_ffff;
+const EMPTY = Buffer.alloc(0);
 /** Float32Array bytes are the wire's little-endian floats on every usual host: copy them whole. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Ids up to this length are decoded in JS when ASCII: cheaper than a native utf8 call. */
@@ -52,9 +53,10 @@ export interface EncodedSearch {
 
 export function encodeSearchRequest(request: EncodedSearch): Buffer {
   const vector = request.vector ?? new Float32Array(0);
-  const text = Buffer.from(request.text, 'utf8');
-  const filter = Buffer.from(request.filterJson, 'utf8');
-  const out = Buffer.alloc(20 + 4 * vector.length + 4 + text.length + 4 + filter.length);
+  const text = request.text === '' ? EMPTY : Buffer.from(request.text, 'utf8');
+  const filter = request.filterJson === '' ? EMPTY : Buffer.from(request.filterJson, 'utf8');
+  // Every byte is written below.
+  const out = Buffer.allocUnsafe(20 + 4 * vector.length + 4 + text.length + 4 + filter.length);
   out.writeUInt32LE(request.k, 0);
   out.writeUInt32LE(request.efSearch, 4);
   out.writeUInt32LE(request.flags | (request.vector === null ? 0 : SEARCH_HAS_VECTOR), 8);
