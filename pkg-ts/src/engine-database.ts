@@ -15,7 +15,6 @@
  */
 import type { NamespaceConfig, NamespaceInfo } from './collection-types.js';
 import { assertBytes, assertUserWritableKey, type DatabaseCore } from './core.js';
-import { InvalidArgumentError, TransactionConflictError } from './errors.js';
 import type { Namespace } from './namespace.js';
 import { createNamespace, deleteNamespace, listNamespaces, openNamespace } from './namespace-catalog.js';
 import { encodePath } from './path.js';
@@ -23,6 +22,7 @@ import { QueryBuilder } from './query.js';
 import { prefixEnd, ScanIterator } from './scan-iterator.js';
 import { Transaction } from './transaction.js';
 import type { DatabaseStats, WithTransactionOptions } from './types.js';
+import { runInTransaction } from './with-transaction.js';
 
 export class EngineDatabase {
   readonly #core: DatabaseCore;
@@ -128,22 +128,8 @@ export class EngineDatabase {
    * runs it again in a new transaction after a `TransactionConflictError` (so `fn` must be safe
    * to repeat). Resolves to `fn`'s result.
    */
-  async withTransaction<T>(fn: (txn: Transaction) => Promise<T> | T, options: WithTransactionOptions = {}): Promise<T> {
-    const retries = options.retries ?? 0;
-    if (!Number.isSafeInteger(retries) || retries < 0) {
-      throw new InvalidArgumentError(`retries must be a non-negative integer; got ${String(retries)}.`);
-    }
-    for (let attempt = 0; ; attempt++) {
-      const txn = this.beginTransaction();
-      try {
-        const result = await fn(txn);
-        if (txn.state === 'open') await txn.commit();
-        return result;
-      } catch (e) {
-        await txn.abort();
-        if (!(e instanceof TransactionConflictError) || attempt >= retries) throw e;
-      }
-    }
+  withTransaction<T>(fn: (txn: Transaction) => Promise<T> | T, options: WithTransactionOptions = {}): Promise<T> {
+    return runInTransaction(() => this.beginTransaction(), fn, options);
   }
 
   /**

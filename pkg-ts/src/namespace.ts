@@ -9,33 +9,16 @@ import { configOf, decodeCollectionRecord, encodeCollectionRecord, resolveCollec
 import type { CollectionConfig, CollectionInfo, CollectionOptions, NamespaceInfo } from './collection-types.js';
 import type { DatabaseCore } from './core.js';
 import { CollectionExistsError, CollectionNotFoundError, NamespaceNotFoundError } from './errors.js';
+import { NamespaceView } from './namespace-view.js';
 import { collectionKey, collectionsRange, documentsRange, namespaceKey, validateName } from './reserved-keys.js';
 
-export class Namespace {
+export class Namespace extends NamespaceView {
   readonly #core: DatabaseCore;
-  readonly #info: NamespaceInfo;
 
   /** Use `db.namespace(name)` or `db.createNamespace(config)`. */
   constructor(core: DatabaseCore, info: NamespaceInfo) {
+    super(info);
     this.#core = core;
-    this.#info = info;
-  }
-
-  get name(): string {
-    return this.#info.name;
-  }
-
-  get displayName(): string {
-    return this.#info.displayName;
-  }
-
-  get labels(): Record<string, string> {
-    return { ...this.#info.labels };
-  }
-
-  /** The namespace's record as created. */
-  get config(): NamespaceInfo {
-    return { ...this.#info, labels: { ...this.#info.labels } };
   }
 
   /**

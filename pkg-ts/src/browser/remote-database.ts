@@ -7,11 +7,12 @@
 import type { NamespaceConfig, NamespaceInfo } from '../collection-types.js';
 import type { SyncMode } from '../config.js';
 import { assertBytes, assertUserWritableKey } from '../core.js';
-import { InvalidArgumentError, TransactionConflictError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import { encodePath } from '../path.js';
 import { QueryBuilder } from '../query.js';
 import { prefixEnd } from '../scan-iterator.js';
 import type { DatabaseStats, WithTransactionOptions } from '../types.js';
+import { runInTransaction } from '../with-transaction.js';
 import { bundledWasmUrl } from '../wasm-file.js';
 import { asBuffer } from './bytes.js';
 import { RemoteNamespace } from './remote-namespace.js';
@@ -131,22 +132,8 @@ export class Database {
   }
 
   /** As Node's: commits when `fn` returns, aborts when it throws, retries conflicts up to `retries`. */
-  async withTransaction<T>(fn: (txn: RemoteTransaction) => Promise<T> | T, options: WithTransactionOptions = {}): Promise<T> {
-    const retries = options.retries ?? 0;
-    if (!Number.isSafeInteger(retries) || retries < 0) {
-      throw new InvalidArgumentError(`retries must be a non-negative integer; got ${String(retries)}.`);
-    }
-    for (let attempt = 0; ; attempt++) {
-      const txn = this.beginTransaction();
-      try {
-        const result = await fn(txn);
-        if (txn.state === 'open') await txn.commit();
-        return result;
-      } catch (e) {
-        await txn.abort();
-        if (!(e instanceof TransactionConflictError) || attempt >= retries) throw e;
-      }
-    }
+  withTransaction<T>(fn: (txn: RemoteTransaction) => Promise<T> | T, options: WithTransactionOptions = {}): Promise<T> {
+    return runInTransaction(() => this.beginTransaction(), fn, options);
   }
 
   async createNamespace(config: NamespaceConfig): Promise<RemoteNamespace> {

@@ -13,33 +13,17 @@ import type {
   SearchRequest,
   SearchResult,
 } from '../collection-types.js';
+import { NamespaceView } from '../namespace-view.js';
 import type { WorkerLink } from './worker-link.js';
 import type { CollectionCalls, CollectionMethod } from './worker-protocol.js';
 
-export class RemoteNamespace {
+export class RemoteNamespace extends NamespaceView {
   readonly #link: WorkerLink;
-  readonly #info: NamespaceInfo;
 
   /** Use `await db.namespace(name)` or `await db.createNamespace(config)`. */
   constructor(link: WorkerLink, info: NamespaceInfo) {
+    super(info);
     this.#link = link;
-    this.#info = info;
-  }
-
-  get name(): string {
-    return this.#info.name;
-  }
-
-  get displayName(): string {
-    return this.#info.displayName;
-  }
-
-  get labels(): Record<string, string> {
-    return { ...this.#info.labels };
-  }
-
-  get config(): NamespaceInfo {
-    return { ...this.#info, labels: { ...this.#info.labels } };
   }
 
   createCollection(config: CollectionConfig): Promise<RemoteCollection>;
