@@ -169,6 +169,8 @@ fn a_checkpoint_hands_over_a_segment_and_manifest_that_reopen() {
     pos += 4;
     let segment_name = name_at(&output, &mut pos);
     assert!(segment_name.starts_with("seg-") && segment_name.ends_with(".sst"), "{}", segment_name);
+    assert_eq!(u32_at(&output, pos), 1, "a segment is one piece");
+    pos += 4;
     let ptr_size = std::mem::size_of::<usize>();
     let segment_ptr = usize::from_le_bytes(output[pos..pos + ptr_size].try_into().unwrap());
     let segment_len = u32_at(&output, pos + ptr_size) as usize;

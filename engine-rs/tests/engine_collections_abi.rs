@@ -90,10 +90,16 @@ fn checkpoint_output() -> (Vec<u8>, Vec<(String, Vec<u8>)>, Vec<String>) {
     let ptr_size = std::mem::size_of::<usize>();
     for _ in 0..write_count {
         let name = name_at(&output, &mut pos);
-        let ptr = usize::from_le_bytes(output[pos..pos + ptr_size].try_into().unwrap());
-        let len = u32_at(pos + ptr_size) as usize;
-        pos += ptr_size + 4;
-        writes.push((name, unsafe { std::slice::from_raw_parts(ptr as *const u8, len).to_vec() }));
+        let pieces = u32_at(pos);
+        pos += 4;
+        let mut bytes = Vec::new();
+        for _ in 0..pieces {
+            let ptr = usize::from_le_bytes(output[pos..pos + ptr_size].try_into().unwrap());
+            let len = u32_at(pos + ptr_size) as usize;
+            pos += ptr_size + 4;
+            bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(ptr as *const u8, len) });
+        }
+        writes.push((name, bytes));
     }
     let remove_count = u32_at(pos);
     pos += 4;

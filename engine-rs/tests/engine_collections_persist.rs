@@ -157,3 +157,16 @@ fn released_checkpoint_files_are_freed_but_the_segment_stays_readable() {
     let reopened = open(&mut disk, WAL_AND_VISIBLE).unwrap();
     assert_eq!(answers(&reopened), answers(&engine));
 }
+
+#[test]
+fn an_index_file_is_refused_once_its_collection_changed_after_the_checkpoint() {
+    let (mut disk, mut engine, vectors) = filled();
+    let output = engine.checkpoint(false).unwrap().unwrap();
+    let index = output.write_files.iter().find(|name| name.starts_with("idx-")).unwrap().clone();
+    let whole = engine.checkpoint_file_bytes(&index).unwrap();
+    assert_eq!(whole.len(), engine.checkpoint_file_pieces(&index).unwrap().unwrap().iter().map(|p| p.len()).sum::<usize>());
+    // The graph is borrowed, not copied: a write to the collection makes the pieces stale.
+    put_doc(&mut engine, "a", "late", &vectors[1], "{}", None);
+    assert_eq!(engine.checkpoint_file_pieces(&index).unwrap_err().code, ErrorCode::Internal);
+    let _ = &mut disk;
+}

@@ -39,15 +39,16 @@ describe('soch_checkpoint output (version 3)', () => {
     const header = Buffer.alloc(16, 0xab);
     const out = Buffer.concat([
       u32(3), Buffer.from('MAN'),
-      u32(2), name('seg-0000000000000002.sst'), u32(1000), u32(50), name('idx-0000000000000002.vix'), u32(2000), u32(60),
+      u32(2), name('seg-0000000000000002.sst'), u32(1), u32(1000), u32(50),
+      name('idx-0000000000000002.vix'), u32(2), u32(2000), u32(60), u32(3000), u32(8),
       u32(1), name('seg-0000000000000001.sst'),
       u64(4), header,
     ]);
     expect(decodeCheckpoint(out)).toEqual({
       manifest: Buffer.from('MAN'),
       writes: [
-        { name: 'seg-0000000000000002.sst', ptr: 1000, len: 50 },
-        { name: 'idx-0000000000000002.vix', ptr: 2000, len: 60 },
+        { name: 'seg-0000000000000002.sst', pieces: [{ ptr: 1000, len: 50 }] },
+        { name: 'idx-0000000000000002.vix', pieces: [{ ptr: 2000, len: 60 }, { ptr: 3000, len: 8 }] },
       ],
       removes: ['seg-0000000000000001.sst'],
       walGeneration: 4,

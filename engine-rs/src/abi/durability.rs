@@ -51,13 +51,16 @@ pub extern "C" fn soch_checkpoint(force: u32) -> i32 {
         buf.extend_from_slice(&checkpoint.manifest);
         buf.extend_from_slice(&(checkpoint.write_files.len() as u32).to_le_bytes());
         for name in &checkpoint.write_files {
-            let bytes = match engine.checkpoint_file_bytes(name) {
-                Some(bytes) => bytes,
+            let pieces = match engine.checkpoint_file_pieces(name)? {
+                Some(pieces) => pieces,
                 None => return Err(Error::new(ErrorCode::Internal, format!("checkpoint file {} is not held", name))),
             };
             put_name(buf, name);
-            buf.extend_from_slice(&(bytes.as_ptr() as usize).to_le_bytes());
-            buf.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            buf.extend_from_slice(&(pieces.len() as u32).to_le_bytes());
+            for piece in pieces {
+                buf.extend_from_slice(&(piece.as_ptr() as usize).to_le_bytes());
+                buf.extend_from_slice(&(piece.len() as u32).to_le_bytes());
+            }
         }
         buf.extend_from_slice(&(checkpoint.remove_files.len() as u32).to_le_bytes());
         for name in &checkpoint.remove_files {
@@ -69,7 +72,7 @@ pub extern "C" fn soch_checkpoint(force: u32) -> i32 {
     })
 }
 
-/// The host has copied the last checkpoint's files: the engine frees its index-file buffers.
+/// The host has copied the last checkpoint's files: the engine forgets their parts.
 #[no_mangle]
 pub extern "C" fn soch_checkpoint_release() -> i32 {
     call(|engine, _| {

@@ -60,7 +60,7 @@ impl Engine {
         remove_files.extend(self.install_index_files(&index_files));
         let mut write_files = vec![segment_file_name(segment_id)];
         write_files.extend(index_files.iter().map(|new| index_file_name(new.file.id)));
-        self.written_files = index_files.into_iter().map(|new| (index_file_name(new.file.id), new.bytes)).collect();
+        self.written_files = index_files.into_iter().map(|new| (index_file_name(new.file.id), new)).collect();
         self.next_segment_id += 1 + self.written_files.len() as u64;
         self.checkpoint_seq = self.last_seq;
         self.wal_generation += 1;

@@ -15,7 +15,7 @@
 //! is in the segments, every later one in the memtable; segments are newest first and hold disjoint
 //! seq ranges, newer segments newer seqs.
 
-use super::collections::Registry;
+use super::collections::{NewIndexFile, Registry};
 use super::config::EngineConfig;
 use super::cursor::Cursor;
 use super::open::OpenState;
@@ -54,9 +54,9 @@ pub struct Engine {
     pub(super) wal: PendingWal,
     /// Every collection's indexes, following every commit (`last_seq`).
     pub(super) collections: Registry,
-    /// Index files the last checkpoint asked the host to write, by name: they stay here (and
-    /// their bytes valid) until the next checkpoint.
-    pub(super) written_files: Vec<(String, Vec<u8>)>,
+    /// Index files the last checkpoint asked the host to write, by name: their small parts stay
+    /// here until the host has copied them (their big arrays are the collections' own).
+    pub(super) written_files: Vec<(String, NewIndexFile)>,
 }
 
 /// Counters for `soch_stats`, in its order.
@@ -163,19 +163,26 @@ impl Engine {
         Some(segment.bytes())
     }
 
-    /// The bytes of a file the last checkpoint listed for writing (a segment or an index file),
-    /// valid until the next checkpoint.
-    /// Frees the index files of the last checkpoint once the host has copied them (they are the
-    /// largest buffers a checkpoint makes: at 100k x 384-d, 170 MB that wasm memory never returns).
+    /// Forgets the last checkpoint's index files once the host has copied them.
     pub fn release_checkpoint_files(&mut self) {
         self.written_files = Vec::new();
     }
 
-    pub fn checkpoint_file_bytes(&self, name: &str) -> Option<&[u8]> {
-        if let Some((_, bytes)) = self.written_files.iter().find(|(written, _)| written == name) {
-            return Some(bytes);
+    /// The bytes of a file the last checkpoint listed for writing (a segment or an index file),
+    /// as pieces in file order, borrowed: copy them before any other call. An index file can be
+    /// read until `release_checkpoint_files` or the next checkpoint, and only while its
+    /// collection is unchanged (else `Internal`): its graph and vectors are borrowed, not copied.
+    pub fn checkpoint_file_pieces(&self, name: &str) -> Result<Option<Vec<&[u8]>>> {
+        if let Some((_, new)) = self.written_files.iter().find(|(written, _)| written == name) {
+            return self.index_file_pieces(&new.collection_key, new.file, &new.encoded).map(Some);
         }
-        self.segments.iter().find(|segment| segment_file_name(segment.id()) == name).map(|segment| segment.bytes())
+        let segment = self.segments.iter().find(|segment| segment_file_name(segment.id()) == name);
+        Ok(segment.map(|segment| vec![segment.bytes()]))
+    }
+
+    /// `checkpoint_file_pieces` joined into one buffer.
+    pub fn checkpoint_file_bytes(&self, name: &str) -> Option<Vec<u8>> {
+        self.checkpoint_file_pieces(name).ok().flatten().map(|pieces| pieces.concat())
     }
 
     /// Collections that exist at `last_seq`.

@@ -42,3 +42,4 @@ pub use config::{HnswConfig, Quantization};
 pub use distance::Metric;
 #[allow(unused_imports)]
 pub use hnsw::{Filter, Hnsw};
+pub use persist::SavedParts;

@@ -88,24 +88,33 @@ impl Sizes {
     }
 }
 
-/// Appends floats as little-endian bytes: one copy on little-endian targets (wasm32, x86, arm).
-fn extend_f32s(out: &mut Vec<u8>, values: &[f32]) {
-    if cfg!(target_endian = "little") {
-        // SAFETY: any f32 is 4 plain bytes; the slice covers exactly `values`.
-        out.extend_from_slice(unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, values.len() * 4) });
-    } else {
-        values.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
-    }
+// The saved form borrows the in-memory arrays as their little-endian bytes.
+#[cfg(not(target_endian = "little"))]
+compile_error!("the index writer borrows f32/u32 arrays as little-endian bytes");
+
+fn f32_bytes(values: &[f32]) -> &[u8] {
+    // SAFETY: any f32 is 4 plain bytes; the slice covers exactly `values`.
+    unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, values.len() * 4) }
 }
 
-/// Appends u32s as little-endian bytes, like `extend_f32s`.
-fn extend_u32s(out: &mut Vec<u8>, values: &[u32]) {
-    if cfg!(target_endian = "little") {
-        // SAFETY: as in `extend_f32s`.
-        out.extend_from_slice(unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, values.len() * 4) });
-    } else {
-        values.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
-    }
+fn u32_bytes(values: &[u32]) -> &[u8] {
+    // SAFETY: as in `f32_bytes`.
+    unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, values.len() * 4) }
+}
+
+/// The small parts of a saved index; the big arrays (vectors, graph) are borrowed from the index
+/// where they live (`Hnsw::pieces`), so a checkpoint never copies them into one file buffer (at
+/// 100k x 384-d that buffer was 170 MB of wasm memory, which never shrinks).
+#[derive(Debug)]
+pub struct SavedParts {
+    header: Vec<u8>,
+    levels_padding: Vec<u8>,
+    bitmap: Vec<u8>,
+    crc: [u8; 4],
+    /// CRC32C of all the saved bytes, trailing CRC included (for a file embedding them).
+    pub crc_of_all: u32,
+    /// Length of all the saved bytes.
+    pub len: usize,
 }
 
 fn words(n: usize) -> usize {
@@ -115,53 +124,63 @@ fn words(n: usize) -> usize {
 impl Hnsw {
     /// The index as bytes (layout in the module doc).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.encoded_len());
-        self.write_to(&mut out);
+        let parts = self.save_parts();
+        let mut out = Vec::with_capacity(parts.len);
+        self.pieces(&parts).iter().for_each(|piece| out.extend_from_slice(piece));
         out
     }
 
-    /// Length of `to_bytes`, so a caller can size its buffer once (at 100k x 384-d the index is
-    /// 170 MB: a growing buffer would double past that, in wasm memory that never shrinks).
-    pub fn encoded_len(&self) -> usize {
-        let sizes = Sizes::new(self.len(), self.config.dim, self.config.m, self.graph.upper_raw().len());
-        sizes.and_then(|s| s.total()).expect("an index in memory fits usize")
-    }
-
-    /// Appends `to_bytes` to `out`; returns the CRC of what it appended (trailing CRC included),
-    /// so a file embedding it can combine that into its own CRC instead of reading it again.
-    pub fn write_to(&self, out: &mut Vec<u8>) -> u32 {
-        let start = out.len();
+    /// Encodes the small parts and computes the CRC (one pass over the borrowed arrays).
+    pub fn save_parts(&self) -> SavedParts {
         let c = &self.config;
         let n = self.len();
-        let (level0, upper) = (self.graph.level0_raw(), self.graph.upper_raw());
+        let upper = self.graph.upper_raw();
         let sizes = Sizes::new(n, c.dim, c.m, upper.len()).expect("an index in memory fits usize");
-        out.reserve(self.encoded_len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&(c.dim as u32).to_le_bytes());
-        out.extend_from_slice(&[c.metric as u8, c.quantization as u8, 0, 0]);
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&VERSION.to_le_bytes());
+        header.extend_from_slice(&(c.dim as u32).to_le_bytes());
+        header.extend_from_slice(&[c.metric as u8, c.quantization as u8, 0, 0]);
         for v in [c.m, c.ef_construction, c.ef_search] {
-            out.extend_from_slice(&(v as u32).to_le_bytes());
+            header.extend_from_slice(&(v as u32).to_le_bytes());
         }
-        out.extend_from_slice(&c.seed.to_le_bytes());
-        out.extend_from_slice(&self.rng.state().to_le_bytes());
+        header.extend_from_slice(&c.seed.to_le_bytes());
+        header.extend_from_slice(&self.rng.state().to_le_bytes());
         for v in [n as u32, self.graph.entry(), upper.len() as u32, self.deleted_count as u32] {
-            out.extend_from_slice(&v.to_le_bytes());
+            header.extend_from_slice(&v.to_le_bytes());
         }
-        debug_assert_eq!(out.len() - start, HEADER_LEN);
-        for chunk in self.vectors.chunks() {
-            extend_f32s(out, chunk);
-        }
-        out.extend_from_slice(self.graph.levels());
-        out.resize(out.len() + (sizes.levels - n), 0);
-        extend_u32s(out, level0);
-        extend_u32s(out, upper);
+        debug_assert_eq!(header.len(), HEADER_LEN);
         let mut bitmap = self.deleted.clone();
         bitmap.resize(words(n), 0);
-        bitmap.iter().for_each(|w| out.extend_from_slice(&w.to_le_bytes()));
-        let crc = crc32c(&out[start..]);
-        out.extend_from_slice(&crc.to_le_bytes());
-        crc32c_append(crc, &crc.to_le_bytes())
+        let mut parts = SavedParts {
+            header,
+            levels_padding: vec![0; sizes.levels - n],
+            bitmap: bitmap.iter().flat_map(|w| w.to_le_bytes()).collect(),
+            crc: [0; 4],
+            crc_of_all: 0,
+            len: sizes.total().expect("an index in memory fits usize"),
+        };
+        let pieces = self.pieces(&parts);
+        let body = &pieces[..pieces.len() - 1];
+        let crc = body.iter().fold(0, |crc, piece| crc32c_append(crc, piece));
+        debug_assert_eq!(body.iter().map(|p| p.len()).sum::<usize>() + 4, parts.len);
+        parts.crc = crc.to_le_bytes();
+        parts.crc_of_all = crc32c_append(crc, &parts.crc);
+        parts
+    }
+
+    /// The saved bytes in order, `parts` giving the small ones: valid while the index is unchanged
+    /// since `save_parts` (the caller checks).
+    pub fn pieces<'a>(&'a self, parts: &'a SavedParts) -> Vec<&'a [u8]> {
+        let mut pieces: Vec<&[u8]> = vec![&parts.header];
+        pieces.extend(self.vectors.chunks().map(f32_bytes));
+        pieces.push(self.graph.levels());
+        pieces.push(&parts.levels_padding);
+        pieces.push(u32_bytes(self.graph.level0_raw()));
+        pieces.push(u32_bytes(self.graph.upper_raw()));
+        pieces.push(&parts.bitmap);
+        pieces.push(&parts.crc);
+        pieces
     }
 
     /// Loads an index saved by `to_bytes`. Errors: `Truncated` (too short), `UnsupportedFormat`

@@ -362,12 +362,16 @@ export class EngineInstance {
       if (this.#check(this.#x.soch_checkpoint(force ? 1 : 0)) === 0) return null;
       const layout = decodeCheckpoint(this.#outCopy());
       const bytes = this.bytes();
-      const writes = layout.writes.map(({ name, ptr, len }) => {
-        const data = Buffer.allocUnsafe(len);
-        data.set(bytes.subarray(ptr, ptr + len));
+      const writes = layout.writes.map(({ name, pieces }) => {
+        const data = Buffer.allocUnsafe(pieces.reduce((sum, piece) => sum + piece.len, 0));
+        let at = 0;
+        for (const { ptr, len } of pieces) {
+          data.set(bytes.subarray(ptr, ptr + len), at);
+          at += len;
+        }
         return { name, data };
       });
-      // Copied: the engine can free its buffers now rather than hold them until the next checkpoint.
+      // Copied (the pieces are valid only until the next call): the engine may forget them now.
       this.#check(this.#x.soch_checkpoint_release());
       return { ...layout, writes };
     });

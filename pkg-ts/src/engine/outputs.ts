@@ -71,18 +71,17 @@ export function decodeWalTake(out: Buffer): WalTake {
   return { lastSeq: readU64(out, 0), records: out.subarray(8) };
 }
 
-/** A file a checkpoint asks the host to write: its bytes live in engine memory until the next checkpoint. */
+/** A file a checkpoint asks the host to write: its bytes are these pieces of engine memory, in order. */
 export interface CheckpointWriteLayout {
   name: string;
-  ptr: number;
-  len: number;
+  pieces: Array<{ ptr: number; len: number }>;
 }
 
 /**
  * `soch_checkpoint` (status 1): `manifest_len u32 | manifest | write_count u32 |
- * (name_len u16 | name | data_ptr u32 | data_len u32)* | remove_count u32 | (name_len u16 | name)* |
- * wal_generation u64 | wal_header (16 bytes)`. The caller copies each write's bytes before the
- * next await.
+ * (name_len u16 | name | piece_count u32 | (data_ptr u32 | data_len u32)*)* | remove_count u32 |
+ * (name_len u16 | name)* | wal_generation u64 | wal_header (16 bytes)`. The caller copies each
+ * write's pieces before its next engine call.
  */
 export interface CheckpointLayout {
   manifest: Buffer;
@@ -105,9 +104,13 @@ export function decodeCheckpoint(out: Buffer): CheckpointLayout {
   const writes: CheckpointWriteLayout[] = [];
   for (let i = 0; i < writeCount; i++) {
     const name = readName(out, r, fn);
-    expectLength(out, r.at + 8, fn);
-    writes.push({ name, ptr: out.readUInt32LE(r.at), len: out.readUInt32LE(r.at + 4) });
-    r.at += 8;
+    expectLength(out, r.at + 4, fn);
+    const count = out.readUInt32LE(r.at);
+    r.at += 4;
+    expectLength(out, r.at + 8 * count, fn);
+    const pieces: Array<{ ptr: number; len: number }> = [];
+    for (let j = 0; j < count; j++, r.at += 8) pieces.push({ ptr: out.readUInt32LE(r.at), len: out.readUInt32LE(r.at + 4) });
+    writes.push({ name, pieces });
   }
   expectLength(out, r.at + 4, fn);
   const removeCount = out.readUInt32LE(r.at);

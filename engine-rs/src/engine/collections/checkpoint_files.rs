@@ -4,7 +4,7 @@
 //! at any step leaves a manifest whose files all exist.
 
 use super::collection::IndexFileRef;
-use super::index_file::{encode_index_file, index_file_crc};
+use super::index_file::{encode_index_file, EncodedIndex};
 use crate::checkpoint::{index_file_name, IndexRef};
 use crate::doc::{decode_record, document_key, parse_collection_key};
 use crate::engine::state::Engine;
@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorCode, Result};
 pub struct NewIndexFile {
     pub collection_key: Vec<u8>,
     pub file: IndexFileRef,
-    pub bytes: Vec<u8>,
+    pub encoded: EncodedIndex,
 }
 
 impl Engine {
@@ -31,13 +31,22 @@ impl Engine {
                     None => Err(Error::new(ErrorCode::Internal, format!("indexed document {:?} has no record", id))),
                 }
             };
-            let bytes = encode_index_file(key, collection, &mut metadata_json)?;
+            let encoded = encode_index_file(key, collection, &mut metadata_json)?;
             let id = first_id + files.len() as u64;
-            let crc = index_file_crc(&bytes).unwrap_or(0);
-            let file = IndexFileRef { id, len: bytes.len() as u64, crc };
-            files.push(NewIndexFile { collection_key: key.clone(), file, bytes });
+            let file = IndexFileRef { id, len: encoded.len, crc: encoded.crc };
+            files.push(NewIndexFile { collection_key: key.clone(), file, encoded });
         }
         Ok(files)
+    }
+
+    /// The bytes of index file `file` of collection `key`, as pieces borrowed from the collection.
+    /// `Internal` if the collection changed since the file was encoded (its bytes would no longer
+    /// match the CRC the manifest records): the host copies right after the checkpoint.
+    pub(in crate::engine) fn index_file_pieces<'a>(&'a self, key: &[u8], file: IndexFileRef, encoded: &'a EncodedIndex) -> Result<Vec<&'a [u8]>> {
+        match self.collections.get(key) {
+            Some(collection) if !collection.dirty && collection.file == Some(file) => Ok(encoded.pieces(collection)),
+            _ => Err(Error::new(ErrorCode::Internal, "a collection changed before its index file was copied out")),
+        }
     }
 
     /// Records the new files in their collections and returns the names of the files they

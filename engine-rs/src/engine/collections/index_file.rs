@@ -30,49 +30,72 @@ use crate::codec::{crc32c, crc32c_combine, Reader};
 use crate::doc::Metadata;
 use crate::error::{Error, ErrorCode, Result};
 use crate::text::Bm25Index;
-use crate::vector::Hnsw;
+use crate::vector::{Hnsw, SavedParts};
 
 pub const INDEX_FORMAT_VERSION: u32 = 1;
 const INDEX_MAGIC: [u8; 8] = *b"SOCHVIX1";
 const WHAT: &str = "collection index file";
 const CRC_LEN: usize = 4;
 
+/// An encoded index file, held as its small parts: the graph's big arrays stay in the collection
+/// and are borrowed when the host copies the file (`pieces`), so the whole file never exists in
+/// engine memory. Valid while the collection is unchanged since it was encoded.
+#[derive(Debug)]
+pub struct EncodedIndex {
+    head: Vec<u8>,
+    hnsw: SavedParts,
+    tail: Vec<u8>,
+    /// Length and CRC of the whole file (the manifest records both).
+    pub len: u64,
+    pub crc: u32,
+}
+
+impl EncodedIndex {
+    /// The file's bytes in order, the graph's borrowed from `collection` (the one encoded).
+    pub fn pieces<'a>(&'a self, collection: &'a Collection) -> Vec<&'a [u8]> {
+        let mut pieces: Vec<&[u8]> = vec![&self.head];
+        pieces.extend(collection.hnsw.pieces(&self.hnsw));
+        pieces.push(&self.tail);
+        pieces
+    }
+}
+
 /// Encodes `collection`; `metadata_json` gives each live document's metadata text (by id).
 pub fn encode_index_file(
     key: &[u8],
     collection: &Collection,
     metadata_json: &mut dyn FnMut(&str) -> Result<Vec<u8>>,
-) -> Result<Vec<u8>> {
-    // The small parts first, so the one buffer is sized once: the graph and vectors are most of
-    // the file, and a buffer grown by doubling would peak at twice their size in wasm memory.
+) -> Result<EncodedIndex> {
+    let hnsw = collection.hnsw.save_parts();
     let mut head = Vec::new();
     head.extend_from_slice(&INDEX_MAGIC);
     head.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());
     head.extend_from_slice(&(key.len() as u32).to_le_bytes());
     head.extend_from_slice(key);
     collection.config.encode(&mut head);
+    head.extend_from_slice(&(hnsw.len as u64).to_le_bytes());
+    let mut tail = Vec::new();
     let bm25 = collection.bm25.as_ref().map_or(Vec::new(), Bm25Index::to_bytes);
-    let mut slots = Vec::new();
-    slots.extend_from_slice(&(collection.slots.len() as u32).to_le_bytes());
+    tail.extend_from_slice(&(bm25.len() as u64).to_le_bytes());
+    tail.extend_from_slice(&bm25);
+    tail.extend_from_slice(&(collection.slots.len() as u32).to_le_bytes());
     for slot in &collection.slots {
-        encode_slot(slot.as_ref(), metadata_json, &mut slots)?;
+        encode_slot(slot.as_ref(), metadata_json, &mut tail)?;
     }
-    let hnsw_len = collection.hnsw.encoded_len();
-    let mut out = Vec::with_capacity(head.len() + 8 + hnsw_len + 8 + bm25.len() + slots.len() + CRC_LEN);
-    out.extend_from_slice(&head);
-    out.extend_from_slice(&(hnsw_len as u64).to_le_bytes());
-    let head_crc = crc32c(&out);
-    // The graph and vectors carry their own CRC: combined into the file's, not computed twice.
-    let hnsw_crc = collection.hnsw.write_to(&mut out);
-    let rest_start = out.len();
-    out.extend_from_slice(&(bm25.len() as u64).to_le_bytes());
-    out.extend_from_slice(&bm25);
-    out.extend_from_slice(&slots);
-    let rest_crc = crc32c(&out[rest_start..]);
-    let crc = crc32c_combine(crc32c_combine(head_crc, hnsw_crc, hnsw_len), rest_crc, out.len() - rest_start);
-    debug_assert_eq!(crc, crc32c(&out));
-    out.extend_from_slice(&crc.to_le_bytes());
-    Ok(out)
+    // The graph's bytes carry their own CRC: combined into the file's, not read a second time.
+    let body_crc = crc32c_combine(crc32c_combine(crc32c(&head), hnsw.crc_of_all, hnsw.len), crc32c(&tail), tail.len());
+    tail.extend_from_slice(&body_crc.to_le_bytes());
+    let len = (head.len() + hnsw.len + tail.len()) as u64;
+    Ok(EncodedIndex { head, hnsw, tail, len, crc: body_crc })
+}
+
+/// The whole file as one buffer (tests, and hosts that want it in one piece).
+pub fn index_file_bytes(encoded: &EncodedIndex, collection: &Collection) -> Vec<u8> {
+    let pieces = encoded.pieces(collection);
+    let mut out = Vec::with_capacity(encoded.len as usize);
+    pieces.iter().for_each(|piece| out.extend_from_slice(piece));
+    debug_assert_eq!(crc32c(&out[..out.len() - CRC_LEN]), encoded.crc);
+    out
 }
 
 fn encode_slot(

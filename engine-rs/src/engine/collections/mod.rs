@@ -21,6 +21,7 @@ mod registry;
 mod request;
 mod search;
 
+pub(super) use checkpoint_files::NewIndexFile;
 pub(super) use collection::IndexFileRef;
 pub(super) use index_file::{decode_index_file, index_file_crc};
 pub(super) use plan::{plan_commit, CatalogOp};
