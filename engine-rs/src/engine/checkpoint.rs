@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use crate::segment::{merge_sources, MergeSource, Segment, SegmentSource, SegmentWriter};
 use crate::wal::{wal_file_header, WAL_HEADER_LEN};
 
-/// What the host persists after a checkpoint. The files' bytes stay in the engine until the next
-/// checkpoint: `Engine::checkpoint_file_bytes(name)`.
+/// What the host persists after a checkpoint. The files' bytes are read, as pieces, with
+/// `Engine::checkpoint_file_pieces(name)` right after the checkpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckpointOutput {
     /// The new segment (its file is the first of `write_files`).

@@ -9,7 +9,7 @@
 //! - outputs: `wal_take` and `wal_mark_durable` (`wal_buffer.rs`), `checkpoint` (`checkpoint.rs`);
 //! - collections (`collections/`): `search`, `collection_count`;
 //! - getters: `stats`, `memtable_bytes`, `wal_pending_bytes`, `segment_bytes`,
-//!   `checkpoint_file_bytes`.
+//!   `checkpoint_file_pieces`.
 //!
 //! Invariants: `checkpoint_seq <= visible_seq <= last_seq`; every commit with seq <= checkpoint_seq
 //! is in the segments, every later one in the memtable; segments are newest first and hold disjoint

@@ -77,11 +77,6 @@ impl KeyHash {
             slot = (slot + 1) & self.mask;
         }
     }
-
-    /// Heap bytes held.
-    pub fn heap_bytes(&self) -> usize {
-        self.slots.len() * 4
-    }
 }
 
 #[cfg(test)]

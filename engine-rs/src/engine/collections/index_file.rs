@@ -89,15 +89,6 @@ pub fn encode_index_file(
     Ok(EncodedIndex { head, hnsw, tail, len, crc: body_crc })
 }
 
-/// The whole file as one buffer (tests, and hosts that want it in one piece).
-pub fn index_file_bytes(encoded: &EncodedIndex, collection: &Collection) -> Vec<u8> {
-    let pieces = encoded.pieces(collection);
-    let mut out = Vec::with_capacity(encoded.len as usize);
-    pieces.iter().for_each(|piece| out.extend_from_slice(piece));
-    debug_assert_eq!(crc32c(&out[..out.len() - CRC_LEN]), encoded.crc);
-    out
-}
-
 fn encode_slot(
     slot: Option<&DocSlot>,
     metadata_json: &mut dyn FnMut(&str) -> Result<Vec<u8>>,
