@@ -126,7 +126,20 @@ export function assertBytes(value: unknown, what: string): asserts value is Uint
  * `\0soch\0`, where SochDB keeps namespaces, collections and documents: writing there directly
  * would bypass their checks. Reads stay allowed.
  */
-export function assertUserWritableKey(key: Uint8Array): void {
+/** The argument checks of a put of a user key: the same for databases and transactions, in Node and browsers. */
+export function assertUserPut(key: Uint8Array, value: Uint8Array): void {
+  assertBytes(key, 'key');
+  assertBytes(value, 'value');
+  assertUserWritableKey(key);
+}
+
+/** The argument checks of a delete of a user key (see `assertUserPut`). */
+export function assertUserDelete(key: Uint8Array): void {
+  assertBytes(key, 'key');
+  assertUserWritableKey(key);
+}
+
+function assertUserWritableKey(key: Uint8Array): void {
   if (isReserved(key)) {
     throw new InvalidArgumentError(
       'Keys starting with the bytes 00 73 6f 63 68 00 ("\\0soch\\0") are reserved for SochDB\'s namespaces, ' +

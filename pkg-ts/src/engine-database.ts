@@ -14,7 +14,7 @@
  * (a scan starting inside it, e.g. for a backup, sees exactly what it asks for; `get` reads any key).
  */
 import type { NamespaceConfig, NamespaceInfo } from './collection-types.js';
-import { assertBytes, assertUserWritableKey, type DatabaseCore } from './core.js';
+import { assertBytes, assertUserDelete, assertUserPut, type DatabaseCore } from './core.js';
 import type { Namespace } from './namespace.js';
 import { createNamespace, deleteNamespace, listNamespaces, openNamespace } from './namespace-catalog.js';
 import { encodePath } from './path.js';
@@ -38,9 +38,7 @@ export class EngineDatabase {
     const core = this.#core;
     try {
       core.assertUsable();
-      assertBytes(key, 'key');
-      assertBytes(value, 'value');
-      assertUserWritableKey(key);
+      assertUserPut(key, value);
       core.engine.put(0, key, value);
     } catch (e) {
       return Promise.reject(e);
@@ -65,8 +63,7 @@ export class EngineDatabase {
     const core = this.#core;
     try {
       core.assertUsable();
-      assertBytes(key, 'key');
-      assertUserWritableKey(key);
+      assertUserDelete(key);
       core.engine.delete(0, key);
     } catch (e) {
       return Promise.reject(e);

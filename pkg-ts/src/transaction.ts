@@ -6,7 +6,7 @@
  * After `commit()` or `abort()` every call throws `TransactionError` (`TXN_CLOSED`), except
  * `abort()`, which never throws, so it is safe in a `catch` block.
  */
-import { assertBytes, assertUserWritableKey, type DatabaseCore, type EngineResource, type ResourceToken } from './core.js';
+import { assertBytes, assertUserDelete, assertUserPut, type DatabaseCore, type EngineResource, type ResourceToken } from './core.js';
 import { TransactionError } from './errors.js';
 import { ScanIterator, type ScanOwner } from './scan-iterator.js';
 
@@ -47,9 +47,7 @@ export class Transaction implements EngineResource {
   put(key: Uint8Array, value: Uint8Array): Promise<void> {
     try {
       this.#assertOpen();
-      assertBytes(key, 'key');
-      assertBytes(value, 'value');
-      assertUserWritableKey(key);
+      assertUserPut(key, value);
       this.#core.engine.put(this.#id, key, value);
       return Promise.resolve();
     } catch (e) {
@@ -72,8 +70,7 @@ export class Transaction implements EngineResource {
   delete(key: Uint8Array): Promise<void> {
     try {
       this.#assertOpen();
-      assertBytes(key, 'key');
-      assertUserWritableKey(key);
+      assertUserDelete(key);
       this.#core.engine.delete(this.#id, key);
       return Promise.resolve();
     } catch (e) {

@@ -6,7 +6,7 @@
  */
 import type { NamespaceConfig, NamespaceInfo } from '../collection-types.js';
 import type { SyncMode } from '../config.js';
-import { assertBytes, assertUserWritableKey } from '../core.js';
+import { assertBytes, assertUserDelete, assertUserPut } from '../core.js';
 import { InvalidArgumentError } from '../errors.js';
 import { encodePath } from '../path.js';
 import { QueryBuilder } from '../query.js';
@@ -84,9 +84,7 @@ export class Database {
 
   /** Stores `value` under `key`; resolves when durable per `syncMode`. */
   async put(key: Uint8Array, value: Uint8Array): Promise<void> {
-    assertBytes(key, 'key');
-    assertBytes(value, 'value');
-    assertUserWritableKey(key);
+    assertUserPut(key, value);
     await this.#link.call((api) => api.put(0, key, value));
   }
 
@@ -98,8 +96,7 @@ export class Database {
 
   /** Removes `key` (a no-op if absent); resolves when durable per `syncMode`. */
   async delete(key: Uint8Array): Promise<void> {
-    assertBytes(key, 'key');
-    assertUserWritableKey(key);
+    assertUserDelete(key);
     await this.#link.call((api) => api.delete(0, key));
   }
 

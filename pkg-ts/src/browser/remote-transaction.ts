@@ -16,7 +16,7 @@
  * `TransactionError` (`TXN_CLOSED`).
  */
 import { transfer } from 'comlink';
-import { assertBytes, assertUserWritableKey } from '../core.js';
+import { assertBytes, assertUserDelete, assertUserPut } from '../core.js';
 import { TransactionError } from '../errors.js';
 import type { TransactionState } from '../transaction.js';
 import { asBuffer } from './bytes.js';
@@ -66,9 +66,7 @@ export class RemoteTransaction {
   put(key: Uint8Array, value: Uint8Array): Promise<void> {
     try {
       this.#assertOpen();
-      assertBytes(key, 'key');
-      assertBytes(value, 'value');
-      assertUserWritableKey(key);
+      assertUserPut(key, value);
       this.#buffer(WRITE_PUT, key, value);
       return Promise.resolve();
     } catch (e) {
@@ -90,8 +88,7 @@ export class RemoteTransaction {
   delete(key: Uint8Array): Promise<void> {
     try {
       this.#assertOpen();
-      assertBytes(key, 'key');
-      assertUserWritableKey(key);
+      assertUserDelete(key);
       this.#buffer(WRITE_DELETE, key, null);
       return Promise.resolve();
     } catch (e) {
