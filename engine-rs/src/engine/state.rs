@@ -174,7 +174,7 @@ impl Engine {
     /// collection is unchanged (else `Internal`): its graph and vectors are borrowed, not copied.
     pub fn checkpoint_file_pieces(&self, name: &str) -> Result<Option<Vec<&[u8]>>> {
         if let Some((_, new)) = self.written_files.iter().find(|(written, _)| written == name) {
-            return self.index_file_pieces(&new.collection_key, new.file, &new.encoded).map(Some);
+            return self.index_file_pieces(new).map(Some);
         }
         let segment = self.segments.iter().find(|segment| segment_file_name(segment.id()) == name);
         Ok(segment.map(|segment| vec![segment.bytes()]))

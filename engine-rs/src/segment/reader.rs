@@ -199,10 +199,7 @@ impl Segment {
     /// segment has no such version.
     #[inline]
     pub fn get(&self, key: &[u8], snapshot: u64) -> Option<SegmentEntry<'_>> {
-        let mut i = match &self.keys {
-            Some(keys) => keys.find(key, |j| self.key(j))?,
-            None => self.lower_bound(key),
-        };
+        let mut i = self.first_version(key)?;
         // Versions of a key follow one another, newest first.
         while i < self.count && self.key(i) == key {
             if self.seq_after_key(i, key.len()) <= snapshot {
@@ -215,14 +212,21 @@ impl Segment {
 
     /// The newest version of `key` regardless of snapshot (for write-conflict checks).
     pub fn latest_seq(&self, key: &[u8]) -> Option<u64> {
-        let i = match &self.keys {
-            Some(keys) => keys.find(key, |j| self.key(j))?,
-            None => self.lower_bound(key),
-        };
+        let i = self.first_version(key)?;
         if i < self.count && self.key(i) == key {
             Some(self.seq_after_key(i, key.len()))
         } else {
             None
+        }
+    }
+
+    /// Where `key`'s newest version is (or would be): the key hash's answer, `None` when the
+    /// segment lacks the key; before the hash exists (inside `check`), the binary search's.
+    #[inline]
+    fn first_version(&self, key: &[u8]) -> Option<usize> {
+        match &self.keys {
+            Some(keys) => keys.find(key, |j| self.key(j)),
+            None => Some(self.lower_bound(key)),
         }
     }
 }

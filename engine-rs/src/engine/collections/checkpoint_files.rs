@@ -33,18 +33,18 @@ impl Engine {
             };
             let encoded = encode_index_file(key, collection, &mut metadata_json)?;
             let id = first_id + files.len() as u64;
-            let file = IndexFileRef { id, len: encoded.len, crc: encoded.crc };
+            let file = IndexFileRef { id, len: encoded.len(), crc: encoded.crc() };
             files.push(NewIndexFile { collection_key: key.clone(), file, encoded });
         }
         Ok(files)
     }
 
-    /// The bytes of index file `file` of collection `key`, as pieces borrowed from the collection.
-    /// `Internal` if the collection changed since the file was encoded (its bytes would no longer
-    /// match the CRC the manifest records): the host copies right after the checkpoint.
-    pub(in crate::engine) fn index_file_pieces<'a>(&'a self, key: &[u8], file: IndexFileRef, encoded: &'a EncodedIndex) -> Result<Vec<&'a [u8]>> {
-        match self.collections.get(key) {
-            Some(collection) if !collection.dirty && collection.file == Some(file) => Ok(encoded.pieces(collection)),
+    /// The bytes of a new index file, as pieces borrowed from its collection. `Internal` if the
+    /// collection changed since the file was encoded (its bytes would no longer match the CRC the
+    /// manifest records): the host copies right after the checkpoint.
+    pub(in crate::engine) fn index_file_pieces<'a>(&'a self, new: &'a NewIndexFile) -> Result<Vec<&'a [u8]>> {
+        match self.collections.get(&new.collection_key) {
+            Some(collection) if !collection.dirty && collection.file == Some(new.file) => Ok(new.encoded.pieces(collection)),
             _ => Err(Error::new(ErrorCode::Internal, "a collection changed before its index file was copied out")),
         }
     }

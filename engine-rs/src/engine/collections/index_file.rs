@@ -44,13 +44,21 @@ const CRC_LEN: usize = 4;
 pub struct EncodedIndex {
     head: Vec<u8>,
     hnsw: SavedParts,
+    /// Ends with the file's CRC.
     tail: Vec<u8>,
-    /// Length and CRC of the whole file (the manifest records both).
-    pub len: u64,
-    pub crc: u32,
 }
 
 impl EncodedIndex {
+    /// Length of the whole file (the manifest records it).
+    pub fn len(&self) -> u64 {
+        (self.head.len() + self.hnsw.len + self.tail.len()) as u64
+    }
+
+    /// The file's trailing CRC (the manifest records it).
+    pub fn crc(&self) -> u32 {
+        index_file_crc(&self.tail).expect("the tail ends with the CRC")
+    }
+
     /// The file's bytes in order, the graph's borrowed from `collection` (the one encoded).
     pub fn pieces<'a>(&'a self, collection: &'a Collection) -> Vec<&'a [u8]> {
         let mut pieces: Vec<&[u8]> = vec![&self.head];
@@ -85,8 +93,7 @@ pub fn encode_index_file(
     // The graph's bytes carry their own CRC: combined into the file's, not read a second time.
     let body_crc = crc32c_combine(crc32c_combine(crc32c(&head), hnsw.crc_of_all, hnsw.len), crc32c(&tail), tail.len());
     tail.extend_from_slice(&body_crc.to_le_bytes());
-    let len = (head.len() + hnsw.len + tail.len()) as u64;
-    Ok(EncodedIndex { head, hnsw, tail, len, crc: body_crc })
+    Ok(EncodedIndex { head, hnsw, tail })
 }
 
 fn encode_slot(
