@@ -40,11 +40,14 @@ describe('vector search', () => {
     expect(total / queries).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('with exact: true returns exactly the oracle top k', async () => {
-    const col = await filled(open(), 'l2');
-    const query = queryNear(DOCS, rng(3));
-    const results = await col.search({ vector: query, k: 25, exact: true });
-    expect(results.map((r) => r.id)).toEqual(exactTopK(DOCS, 'l2', query, 25));
+  it.each(METRICS)('with exact: true returns exactly the oracle top k under %s', async (metric) => {
+    const col = await filled(open(), metric);
+    const random = rng(3);
+    for (const k of [1, 25, 300]) {
+      const query = queryNear(DOCS, random);
+      const results = await col.search({ vector: query, k, exact: true });
+      expect(results.map((r) => r.id)).toEqual(exactTopK(DOCS, metric, query, k));
+    }
   });
 
   it('applies filters as the oracle does, and a selective filter still returns k', async () => {

@@ -42,6 +42,17 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     // SAFETY: every load reads 4 floats at i..i+4 with i + 4 <= n, inside both slices.
     unsafe {
         let mut s = [f32x4_splat(0.0); 4];
+        if n % 16 == 0 {
+            // Common embedding widths (128, 384, 768...): one loop, no tails.
+            let end = pa.add(n);
+            let (mut a, mut b) = (pa, pb);
+            while a < end {
+                dot_step(&mut s, a, b);
+                a = a.add(16);
+                b = b.add(16);
+            }
+            return sum_f32x4(f32x4_add(f32x4_add(s[0], s[1]), f32x4_add(s[2], s[3])));
+        }
         while i + 16 <= n {
             dot_step(&mut s, pa.add(i), pb.add(i));
             i += 16;

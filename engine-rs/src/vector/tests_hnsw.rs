@@ -201,6 +201,31 @@ fn small_and_empty_indexes_answer_exactly() {
 }
 
 #[test]
+fn exact_search_equals_a_sort_of_every_distance_across_scan_blocks_and_chunks() {
+    // 700 rows of 48-d: several 256-row scan blocks and a partial one; 16 is the no-tail width.
+    for dim in [48usize, 20] {
+        let data = clustered(700, dim, 7, 1.0, 5);
+        for metric in [Metric::Cosine, Metric::L2, Metric::Dot] {
+            let index = build(config(dim, metric), &data);
+            for q in queries(5, dim, 7, 1.0, 5) {
+                let mut stored = q.clone();
+                if metric == Metric::Cosine {
+                    super::distance::normalize(&mut stored);
+                }
+                let mut all: Vec<(u32, f32)> = (0..data.len() as u32)
+                    .map(|id| (id, metric.score(metric.distance(&stored, index.vector(id).unwrap()))))
+                    .collect();
+                all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                for k in [1usize, 10, 300, 800] {
+                    let want: Vec<(u32, f32)> = all.iter().take(k).cloned().collect();
+                    assert_eq!(index.exact_search(&q, k, None).unwrap(), want, "{:?} dim {} k {}", metric, dim, k);
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn same_seed_and_inserts_build_the_same_graph() {
     let data = &data()[..400];
     let a = build(config(DIM, Metric::L2), data);
