@@ -78,19 +78,34 @@ export function settleInBackground(durable: Promise<void>): void {
 }
 
 /**
- * Deletes every key of `range` in transactions of `DELETE_BATCH_KEYS`, awaiting each one's
- * durability (so a huge collection does not pile up in memory). `finish` runs in the same
- * synchronous step as the scan that found the range empty, so nothing written into the range
- * meanwhile is left behind by it (it deletes the collection or namespace record).
+ * Deletes the documents left in `range` by a drop, in transactions of `DELETE_BATCH_KEYS`, each
+ * awaited until durable (so a huge collection does not pile up in memory). A drop first deletes
+ * its catalog records in one commit, so the collection or namespace is gone at once and for good,
+ * whatever happens next; these documents are then unreachable leftovers. The loop stops as soon as
+ * `recreated()` is true: a create of the same name clears the leftovers itself
+ * (`clearLeftovers`), and documents written after that belong to the new collection.
  */
-export async function deleteRangeInBatches(core: DatabaseCore, range: KeyRange, finish: () => void): Promise<void> {
+export async function deleteLeftovers(core: DatabaseCore, range: KeyRange, recreated: () => boolean): Promise<void> {
   for (;;) {
     core.assertUsable();
+    if (recreated()) return;
     const keys = scanLatest(core, range, DELETE_BATCH_KEYS).map(([key]) => ({ key, value: null }));
     if (keys.length > 0) commitBatch(core, keys);
-    const done = keys.length < DELETE_BATCH_KEYS;
-    if (done) finish();
     await core.writer.durable();
-    if (done) return;
+    if (keys.length < DELETE_BATCH_KEYS) return;
+  }
+}
+
+/**
+ * Before a create: deletes what a drop of the same name left in `range` (the drop was cut short
+ * by a crash or a close), synchronously, in transactions of `DELETE_BATCH_KEYS`. Usually one
+ * empty probe. Like the create itself, the deletes are durable with the next awaited write; until
+ * then `get`, which reads what is durable, can still see such a document.
+ */
+export function clearLeftovers(core: DatabaseCore, range: KeyRange): void {
+  for (;;) {
+    const keys = scanLatest(core, range, DELETE_BATCH_KEYS).map(([key]) => ({ key, value: null }));
+    if (keys.length > 0) commitBatch(core, keys);
+    if (keys.length < DELETE_BATCH_KEYS) return;
   }
 }

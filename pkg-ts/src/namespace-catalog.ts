@@ -3,7 +3,7 @@
  * `db.deleteNamespace`), kept out of `database.ts`. A namespace record is JSON under
  * `PREFIX 'n' <name>`: `{ name, displayName, labels, createdAt }`. Internal.
  */
-import { commitBatch, deleteRangeInBatches, putNow, readLatest, scanLatest, settleInBackground } from './catalog-store.js';
+import { clearLeftovers, commitBatch, deleteLeftovers, putNow, readLatest, scanLatest, settleInBackground } from './catalog-store.js';
 import type { NamespaceConfig, NamespaceInfo } from './collection-types.js';
 import type { DatabaseCore } from './core.js';
 import { CorruptionError, InvalidArgumentError, NamespaceExistsError, NamespaceNotFoundError } from './errors.js';
@@ -15,6 +15,7 @@ export function createNamespace(core: DatabaseCore, config: NamespaceConfig): Na
   const info = resolveNamespaceConfig(config, Date.now());
   const key = namespaceKey(info.name);
   if (readLatest(core, key) !== null) throw new NamespaceExistsError(info.name);
+  clearLeftovers(core, namespaceDocumentsRange(info.name));
   putNow(core, key, Buffer.from(JSON.stringify(info), 'utf8'));
   settleInBackground(core.writer.durable());
   return new Namespace(core, info);
@@ -33,15 +34,17 @@ export function listNamespaces(core: DatabaseCore): NamespaceInfo[] {
   return scanLatest(core, namespacesRange()).map(([, value]) => decodeNamespaceRecord(value));
 }
 
-/** Deletes every document of the namespace in batches, then its collection records and its own record at once. */
+/**
+ * Deletes the namespace's record and its collection records in one commit (so it is gone at once,
+ * as `Namespace.deleteCollection` explains), then its documents in batches.
+ */
 export async function deleteNamespace(core: DatabaseCore, name: string): Promise<void> {
   core.assertUsable();
   const key = namespaceKey(name);
   if (readLatest(core, key) === null) throw new NamespaceNotFoundError(name);
-  await deleteRangeInBatches(core, namespaceDocumentsRange(name), () => {
-    const records = scanLatest(core, collectionsRange(name)).map(([k]) => ({ key: k, value: null }));
-    commitBatch(core, [...records, { key, value: null }]);
-  });
+  const records = scanLatest(core, collectionsRange(name)).map(([k]) => ({ key: k, value: null }));
+  commitBatch(core, [...records, { key, value: null }]);
+  await deleteLeftovers(core, namespaceDocumentsRange(name), () => readLatest(core, key) !== null);
 }
 
 function resolveNamespaceConfig(config: NamespaceConfig, createdAt: number): NamespaceInfo {

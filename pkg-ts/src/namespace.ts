@@ -3,7 +3,7 @@
  * synchronous, like the guide's `ns.createCollection(config)`; its record is durable by the time
  * any later awaited write of this database resolves.
  */
-import { deleteRangeInBatches, putNow, readLatest, scanLatest, settleInBackground } from './catalog-store.js';
+import { clearLeftovers, deleteLeftovers, putNow, readLatest, scanLatest, settleInBackground } from './catalog-store.js';
 import { Collection } from './collection.js';
 import { configOf, decodeCollectionRecord, encodeCollectionRecord, resolveCollectionConfig } from './collection-config.js';
 import type { CollectionConfig, CollectionInfo, CollectionOptions, NamespaceInfo } from './collection-types.js';
@@ -35,6 +35,7 @@ export class Namespace extends NamespaceView {
     const key = collectionKey(this.name, info.name);
     if (readLatest(this.#core, key) !== null) throw new CollectionExistsError(this.name, info.name);
     const record = encodeCollectionRecord(info);
+    clearLeftovers(this.#core, documentsRange(this.name, info.name));
     putNow(this.#core, key, record);
     settleInBackground(this.#core.writer.durable());
     return new Collection(this.#core, this.name, record);
@@ -56,17 +57,18 @@ export class Namespace extends NamespaceView {
   }
 
   /**
-   * Deletes a collection and every document in it (in transactions of 1,000 documents), then its
-   * record. Throws `CollectionNotFoundError` if there is none. Handles to it then throw
-   * `CollectionNotFoundError`.
+   * Deletes a collection and every document in it. Its record goes first, in one commit: from then
+   * on the collection is gone (handles throw `CollectionNotFoundError`, searches and writes are
+   * refused), even if the process stops before the documents are; those are then deleted in
+   * transactions of 1,000 before this resolves, and a later `createCollection` of the same name
+   * deletes any a crash left behind. Throws `CollectionNotFoundError` if there is none.
    */
   async deleteCollection(name: string): Promise<void> {
     this.#assertExists();
     const key = collectionKey(this.name, name);
     if (readLatest(this.#core, key) === null) throw new CollectionNotFoundError(this.name, name);
-    await deleteRangeInBatches(this.#core, documentsRange(this.name, name), () => {
-      if (readLatest(this.#core, key) !== null) this.#core.engine.delete(0, key);
-    });
+    this.#core.engine.delete(0, key);
+    await deleteLeftovers(this.#core, documentsRange(this.name, name), () => readLatest(this.#core, key) !== null);
   }
 
   #assertExists(): void {

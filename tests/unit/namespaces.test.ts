@@ -77,6 +77,25 @@ describe('namespaces', () => {
     await expect(db.deleteNamespace('gone')).rejects.toBeInstanceOf(NamespaceNotFoundError);
   });
 
+  it('are gone at once when a delete starts, and a create of the name after a cut-short delete starts empty', async () => {
+    const dir = newDir();
+    const db = open(dir);
+    const col = db.createNamespace({ name: 't' }).createCollection('c', { dimension: 2, metric: 'l2' });
+    await col.insertBatch({ vectors: Array.from({ length: 2500 }, (_, i) => [i, 1]), ids: Array.from({ length: 2500 }, (_, i) => `d${i}`) });
+    const dropping = db.deleteNamespace('t').then(() => 'finished', (e: unknown) => e);
+    expect(() => db.namespace('t')).toThrow(NamespaceNotFoundError);
+    await db.close();
+    expect(await dropping).toMatchObject({ code: 'DATABASE_CLOSED' });
+    const reopened = open(dir);
+    expect(await reopened.listNamespaces()).toEqual([]);
+    const fresh = reopened.createNamespace({ name: 't' }).createCollection('c', { dimension: 2, metric: 'l2' });
+    await fresh.insert({ vector: [0, 0], id: 'new' });
+    expect(await fresh.count()).toBe(1);
+    expect(await fresh.get('d2499')).toBeNull();
+    const kept = (await collect(reopened.scanPrefix(RESERVED_PREFIX))).filter(([k]) => k.includes('t\0c\0'));
+    expect(kept.map(([k]) => k.slice(k.lastIndexOf('\0') + 1))).toEqual(['new']);
+  });
+
   it('stay out of user scans of the whole key space', async () => {
     const db = open();
     db.createNamespace({ name: 'ns' }).createCollection('c', { dimension: 2 });
@@ -134,6 +153,46 @@ describe('collections', () => {
     expect(col.config.dimension).toBe(4);
     await col.insert({ vector: [1, 2], id: 'new' });
     expect(col.config.dimension).toBe(2);
+  });
+
+  it('are gone at once when a delete starts: a delete cut short by a close leaves no collection, and a create of the name starts empty', async () => {
+    const dir = newDir();
+    const db = open(dir);
+    const ns = db.createNamespace({ name: 'ns' });
+    const col = ns.createCollection('big', { dimension: 2, metric: 'l2' });
+    await col.insertBatch({ vectors: Array.from({ length: 3500 }, (_, i) => [i, 1]), ids: Array.from({ length: 3500 }, (_, i) => `d${i}`) });
+    const dropping = ns.deleteCollection('big').then(() => 'finished', (e: unknown) => e);
+    expect(() => ns.collection('big')).toThrow(CollectionNotFoundError);
+    await expect(col.search({ vector: [1, 1], k: 1 })).rejects.toBeInstanceOf(CollectionNotFoundError);
+    await db.close(); // before the drop has deleted every document
+    expect(await dropping).toMatchObject({ code: 'DATABASE_CLOSED' });
+
+    const reopened = open(dir);
+    const again = reopened.namespace('ns');
+    expect(await again.listCollections()).toEqual([]);
+    const leftovers = (await collect(reopened.scanPrefix(RESERVED_PREFIX))).filter(([k]) => k.includes('big\0'));
+    expect(leftovers.length).toBeGreaterThan(0); // the documents the close cut off
+    const fresh = again.createCollection('big', { dimension: 2, metric: 'l2' });
+    expect(await fresh.count()).toBe(0);
+    await fresh.insert({ vector: [0, 0], id: 'new' }); // durable, and so is the clearing before it
+    expect(await fresh.get('d3499')).toBeNull();
+    expect(await fresh.count()).toBe(1);
+    expect((await fresh.search({ vector: [3499, 1], k: 5 })).map((r) => r.id)).toEqual(['new']);
+    const kept = (await collect(reopened.scanPrefix(RESERVED_PREFIX))).filter(([k]) => k.includes('big\0'));
+    expect(kept.map(([k]) => k.slice(k.lastIndexOf('\0') + 1))).toEqual(['new']);
+  });
+
+  it('re-created while their delete is still running keep the new documents', async () => {
+    const db = open();
+    const ns = db.createNamespace({ name: 'ns' });
+    const col = ns.createCollection('c', { dimension: 2, metric: 'l2' });
+    await col.insertBatch({ vectors: Array.from({ length: 2500 }, (_, i) => [i, 1]) });
+    const dropping = ns.deleteCollection('c');
+    const fresh = ns.createCollection('c', { dimension: 2, metric: 'l2' });
+    await fresh.insert({ vector: [5, 5], id: 'kept' });
+    await dropping;
+    expect(await fresh.count()).toBe(1);
+    expect(await fresh.get('kept')).toMatchObject({ id: 'kept' });
   });
 
   it('survive a checkpoint, close and reopen, with their index files listed in the MANIFEST', async () => {
