@@ -2,8 +2,10 @@
 // dataset's), and prints one JSON line. Usage:
 //   node --expose-gc bench/vector-one.mjs <engine> --n=10000 --dim=128 [--queries=1000] [--seed=1]
 //     [--m=16] [--ef-construction=200] [--efs=10,16,32,64,128,256] [--build-cap-s=180] [--query-cap-s=4]
-//     [--query-min-s=1]
+//     [--query-min-s=1] [--keep-dir=<path>]
 // The dataset must already be cached (vector.mjs makes it; see lib/vector-data.mjs).
+// --keep-dir: the index is built and saved in that directory (made if missing, must be empty) and
+// left there, so vector-duel.mjs can open it; without it a temporary directory is used and removed.
 //
 // Phases: build (add all n vectors in chunks of 1,000, then one search, so lazy work counts), RSS,
 // then per efSearch the queries one by one (single thread, awaited; see lib/timing.mjs), with
@@ -21,7 +23,7 @@ import { timeQueries } from './lib/timing.mjs';
 import { k, loadDataset, recallAt } from './lib/vector-data.mjs';
 import { vectorEngines } from './lib/vector-engines.mjs';
 
-const defaults = { n: 10_000, dim: 128, queries: 1000, seed: 1, m: 16, efConstruction: 200, efs: '10,16,32,64,128,256', buildCapS: 180, queryCapS: 4, queryMinS: 1, chunk: 1000 };
+const defaults = { n: 10_000, dim: 128, queries: 1000, seed: 1, m: 16, efConstruction: 200, efs: '10,16,32,64,128,256', buildCapS: 180, queryCapS: 4, queryMinS: 1, keepDir: '', chunk: 1000 };
 
 /** QPS and recall@10 of `search(q)` over the queries (see timeQueries). */
 async function timedQueries(search, query, truth, spec, capS, minS) {
@@ -45,6 +47,14 @@ async function build(e, h, base, spec, opts) {
   return { capped: false, built: n, buildT0: t0 };
 }
 
+/** The directory the index lives in: `keepDir` (made, must be empty) or a new temporary one. */
+function indexDir(name, keepDir) {
+  if (!keepDir) return fs.mkdtempSync(path.join(os.tmpdir(), `sochdb-bench-vector-${name}-`));
+  fs.mkdirSync(keepDir, { recursive: true });
+  if (fs.readdirSync(keepDir).length) throw new Error(`--keep-dir ${keepDir} is not empty`);
+  return keepDir;
+}
+
 async function main() {
   const { opts, positional } = parseFlags(process.argv.slice(2), defaults);
   const name = positional[0];
@@ -54,7 +64,7 @@ async function main() {
   const m = { rssBaselineMB: rssMB() };
   const e = await vectorEngines[name].load();
   m.rssLoadedMB = rssMB();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sochdb-bench-vector-${name}-`));
+  const dir = indexDir(name, opts.keepDir);
   try {
     let h = await e.create({ ...spec, dir });
     const b = await build(e, h, base, spec, opts);
@@ -106,7 +116,7 @@ async function main() {
     }
     await e.close?.(h);
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!opts.keepDir) fs.rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(`${JSON.stringify({ engine: name, note: vectorEngines[name].note, spec, metrics: m })}\n`);
 }
