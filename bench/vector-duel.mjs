@@ -108,6 +108,14 @@ async function main() {
 
   const q = (i) => query.subarray(i * spec.dim, (i + 1) * spec.dim);
   let start = 0; // every engine starts a round at the same query, so they answer the same ones
+  // Unmeasured warm-up (JIT tiers, caches): without it the first ef's first rounds read low.
+  for (const c of [...live]) {
+    try {
+      await round((i) => c.e.search(c.h, q(i), k), 0, spec.queries, 1);
+    } catch (err) {
+      drop(c, err);
+    }
+  }
   for (const ef of opts.efs.split(',').map(Number)) {
     const points = new Map();
     for (const c of [...live]) {
