@@ -36,7 +36,11 @@ export interface CollectionOptions {
   efConstruction?: number;
   /** Default candidate list size of a search, 1 to 8192 (a search may override it). */
   efSearch?: number;
-  /** `int8`: the graph walk uses 8-bit codes, final candidates are re-ranked with the full vectors. */
+  /**
+   * `int8`: the graph walk reads 8-bit codes (a quarter of the bytes per node), and its final
+   * candidates are re-ranked with the full vectors, which are kept: faster searches on large
+   * collections, same recall and scores, about a quarter more index memory.
+   */
   quantization?: Quantization;
   /**
    * A metadata field (dotted path) whose string value is indexed for `textQuery` instead of each

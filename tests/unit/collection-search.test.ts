@@ -40,6 +40,25 @@ describe('vector search', () => {
     expect(total / queries).toBeGreaterThanOrEqual(0.95);
   });
 
+  it.each(METRICS)('with int8 quantization keeps recall@10 >= 0.95 under %s, and scores are the full vectors\' (re-ranked)', async (metric) => {
+    const col = open().createNamespace({ name: 'ns' }).createCollection('q', { dimension: DIM, metric, quantization: 'int8' });
+    for (let i = 0; i < DOCS.length; i += 500) {
+      const part = DOCS.slice(i, i + 500);
+      await col.insertBatch({ vectors: part.map((d) => d.vector), ids: part.map((d) => d.id), metadatas: part.map((d) => d.metadata) });
+    }
+    const random = rng(13);
+    let total = 0;
+    const queries = 50;
+    for (let q = 0; q < queries; q++) {
+      const query = queryNear(DOCS, random);
+      const results = await col.search({ vector: query, k: 10 });
+      const doc = DOCS.find((d) => d.id === results[0]!.id)!;
+      expect(results[0]!.score).toBeCloseTo(score(metric, query, doc.vector), metric === 'cosine' ? 4 : 1);
+      total += recall(results.map((r) => r.id), exactTopK(DOCS, metric, query, 10));
+    }
+    expect(total / queries).toBeGreaterThanOrEqual(0.95);
+  });
+
   it.each(METRICS)('with exact: true returns exactly the oracle top k under %s', async (metric) => {
     const col = await filled(open(), metric);
     const random = rng(3);

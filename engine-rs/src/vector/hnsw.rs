@@ -10,7 +10,7 @@ use super::config::{HnswConfig, Quantization, HNSW_EF_MAX, HNSW_LEVEL_MAX, HNSW_
 use super::distance::{normalize, CosineKernel, DotKernel, Kernel, L2Kernel, Metric};
 use super::graph::{Graph, NONE};
 use super::heap::Cand;
-use super::measure::{F32Rows, Measure};
+use super::measure::{touch_lines, F32Rows, Measure};
 use super::quant::{Int8Query, Int8Store};
 use super::rng::Rng;
 use super::rows::Rows;
@@ -262,7 +262,11 @@ impl Hnsw {
             Some(store) => {
                 let measure = Int8Query::new(store, metric, q);
                 let mut found = self.descend_and_walk(visited, ef, &measure, &accept, filtered);
-                // Re-rank the walk's candidates with the f32 vectors.
+                // Re-rank the walk's candidates with the f32 vectors, all loading at once.
+                for c in &found {
+                    // SAFETY: walk results are graph ids, below the row count.
+                    unsafe { touch_lines(self.vectors.row_ptr(c.id) as *const u8, self.config.dim * 4) }
+                }
                 for c in found.iter_mut() {
                     c.dist = metric.distance(q, self.vectors.row(c.id));
                 }

@@ -9,6 +9,7 @@ use super::measure::{touch_lines, Measure};
 
 /// Per-vector parameters of the codes.
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(C)]
 pub struct QParams {
     pub scale: f32,
     pub offset: f32,
@@ -18,12 +19,17 @@ pub struct QParams {
     pub norm2: f32,
 }
 
-/// Codes of every node, in id order, `dim` codes each.
+/// Bytes of a row's parameters, stored just before its codes.
+const PARAMS_BYTES: usize = std::mem::size_of::<QParams>();
+
+/// Every node's row, in id order: its `QParams`, then its `dim` codes. Kept together because a
+/// walk reads both for each node it measures: in separate arrays, the parameters were a second
+/// cache miss per node, a third of the int8 walk's time at 100k x 384-d.
 #[derive(Clone, Debug, Default)]
 pub struct Int8Store {
     dim: usize,
-    codes: Vec<i8>,
-    params: Vec<QParams>,
+    stride: usize,
+    rows: Vec<u8>,
 }
 
 /// Writes the codes of `v` into `out` and returns its parameters.
@@ -59,35 +65,46 @@ pub fn approx_dot(dim: usize, qa: &[i8], pa: &QParams, qb: &[i8], pb: &QParams) 
 
 impl Int8Store {
     pub fn new(dim: usize) -> Int8Store {
-        Int8Store { dim, codes: Vec::new(), params: Vec::new() }
+        Int8Store { dim, stride: PARAMS_BYTES + dim, rows: Vec::new() }
     }
 
     pub fn push(&mut self, v: &[f32]) {
-        let at = self.codes.len();
-        self.codes.resize(at + self.dim, 0);
-        let p = quantize(v, &mut self.codes[at..]);
-        self.params.push(p);
+        assert_eq!(v.len(), self.dim, "a row has dim values");
+        let at = self.rows.len();
+        self.rows.resize(at + self.stride, 0);
+        let row = &mut self.rows[at..];
+        // SAFETY: i8 and u8 have one layout; the slice is this row's `dim` code bytes.
+        let codes = unsafe { std::slice::from_raw_parts_mut(row[PARAMS_BYTES..].as_mut_ptr() as *mut i8, self.dim) };
+        let p = quantize(v, codes);
+        // SAFETY: the row starts with PARAMS_BYTES bytes for them; unaligned, as rows are packed.
+        unsafe { std::ptr::write_unaligned(row.as_mut_ptr() as *mut QParams, p) };
     }
 
     #[inline]
-    pub fn codes(&self, id: u32) -> (&[i8], &QParams) {
-        let i = id as usize;
-        (&self.codes[i * self.dim..(i + 1) * self.dim], &self.params[i])
+    pub fn codes(&self, id: u32) -> (&[i8], QParams) {
+        let at = id as usize * self.stride;
+        let row = &self.rows[at..at + self.stride];
+        // SAFETY: `row` holds a QParams written by `push`, then `dim` codes.
+        unsafe {
+            let params = std::ptr::read_unaligned(row.as_ptr() as *const QParams);
+            (std::slice::from_raw_parts(row[PARAMS_BYTES..].as_ptr() as *const i8, self.dim), params)
+        }
     }
 
-    /// Starts loading the codes of `id` (see `measure.rs`).
+    /// Starts loading the row of `id` (see `measure.rs`).
     #[inline(always)]
     pub fn prefetch(&self, id: u32) {
-        let (c, _) = self.codes(id);
-        // SAFETY: `c` is a live slice of the store.
-        unsafe { touch_lines(c.as_ptr() as *const u8, c.len()) }
+        let at = id as usize * self.stride;
+        let row = &self.rows[at..at + self.stride];
+        // SAFETY: `row` is a live slice of the store.
+        unsafe { touch_lines(row.as_ptr(), row.len()) }
     }
 
     /// Distance from a quantised query to node `id`.
     #[inline]
     pub fn distance(&self, metric: Metric, q: &[i8], qp: &QParams, id: u32) -> f32 {
         let (c, p) = self.codes(id);
-        metric.distance_from_dot(approx_dot(self.dim, q, qp, c, p), qp.norm2, p.norm2)
+        metric.distance_from_dot(approx_dot(self.dim, q, qp, c, &p), qp.norm2, p.norm2)
     }
 }
 
