@@ -58,7 +58,11 @@ const sizes = opts.sizes.split(',').map((s) => {
   return { n: Number(match[1]) * (match[2] ? 1000 : 1), dim: Number(match[3]) };
 });
 
-const duelNames = ['sochdb', 'hnswlib-node', 'hnswlib-wasm'];
+const duelNames = ['sochdb', 'sochdb-int8', 'hnswlib-node', 'hnswlib-wasm'];
+/** The SochDB configurations the ratios and targets are computed for. */
+const subjectNames = ['sochdb', 'sochdb-int8'];
+/** Engines whose saved index the duel opens (the others it builds). */
+const keptNames = ['sochdb', 'sochdb-int8', 'hnswlib-node'];
 const duelOn = opts.duel && selected.includes('sochdb') && selected.includes('hnswlib-node');
 
 const recallTargets = [0.95, 0.99];
@@ -115,7 +119,9 @@ function rowsFor(efs) {
 /** The table of `rows` over the engines `names` ({ engine, metrics } or { engine, error } each; none = n/a). */
 function table(results, rows, names) {
   const by = Object.fromEntries(results.map((r) => [r.engine, r]));
-  const header = ['metric', ...names.map((n) => vectorEngines[n].label), 'sochdb/hnswlib-node', 'sochdb/hnswlib-wasm', 'target (sochdb)'];
+  const subjects = subjectNames.filter((name) => names.includes(name));
+  const label = (name) => vectorEngines[name].label;
+  const header = ['metric', ...names.map(label), ...subjects.flatMap((s) => [`${label(s)}/hnswlib-node`, `${label(s)}/hnswlib-wasm`]), 'targets'];
   const lines = [header];
   for (const row of rows) {
     const value = (name) => {
@@ -133,11 +139,13 @@ function table(results, rows, names) {
         cells.push(row.cell ? row.cell(r.metrics) ?? 'n/a' : v === undefined ? 'n/a' : row.fmt(v));
       }
     }
-    const s = value('sochdb');
     const others = { 'hnswlib-node': value('hnswlib-node'), 'hnswlib-wasm': value('hnswlib-wasm') };
-    const rat = (o) => (row.noRatio ? '' : ratio(s, o));
-    cells.push(rat(others['hnswlib-node']), rat(others['hnswlib-wasm']));
-    cells.push(row.targets ? row.targets(s, others).join(', ') : '');
+    for (const s of subjects) {
+      const rat = (o) => (row.noRatio ? '' : ratio(value(s), o));
+      cells.push(rat(others['hnswlib-node']), rat(others['hnswlib-wasm']));
+    }
+    const targeted = subjects.filter((s) => value(s) !== undefined || s === 'sochdb');
+    cells.push(row.targets ? targeted.map((s) => `${label(s)}: ${row.targets(value(s), others).join(', ')}`).join('; ') : '');
     lines.push(cells);
   }
   return renderTable(lines);
@@ -151,7 +159,7 @@ function duel(n, dim, results, keepDirs) {
   process.stderr.write(`bench:vector: ${int(n)} × ${dim}: head-to-head ...`);
   const t = Date.now();
   const args = [`--n=${n}`, `--dim=${dim}`, ...duelPassThrough, `--engines=${duelNames.filter((name) => selected.includes(name)).join(',')}`,
-    `--sochdb-dir=${keepDirs.sochdb}`, `--hnswlib-node-dir=${keepDirs['hnswlib-node']}`];
+    ...Object.entries(keepDirs).map(([name, dir]) => `--${name}-dir=${dir}`)];
   const r = runChild('vector-duel.mjs', args);
   process.stderr.write(r.error ? ` failed (${r.error})\n` : ` ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
   return r;
@@ -181,7 +189,7 @@ for (const { n, dim } of sizes) {
   const data = ensureDataset(spec, (line) => process.stderr.write(`bench:vector: ${line}\n`));
   // The duel opens the indexes these children save, so theirs are kept until it has run.
   const keepRoot = duelOn ? fs.mkdtempSync(path.join(os.tmpdir(), 'sochdb-bench-vector-duel-')) : undefined;
-  const keepDirs = keepRoot ? { sochdb: path.join(keepRoot, 'sochdb'), 'hnswlib-node': path.join(keepRoot, 'hnswlib-node') } : {};
+  const keepDirs = keepRoot ? Object.fromEntries(keptNames.filter((name) => selected.includes(name)).map((name) => [name, path.join(keepRoot, name)])) : {};
   try {
     const results = [];
     for (const name of selected) {
@@ -209,12 +217,12 @@ for (const { n, dim } of sizes) {
 }
 console.log();
 console.log('Targets (issue): QPS at recall 0.95 ≥ 1.0× hnswlib-node and ≥ 3× hnswlib-wasm; build rate ≥ 0.7× hnswlib-node;');
-console.log('SochDB exact scan ≥ 70% of the WASM SIMD dot-product limit. Ratios are sochdb ÷ other (for ms and MB lower');
+console.log('SochDB exact scan ≥ 70% of the WASM SIMD dot-product limit. Ratios are SochDB (default, and with int8 quantization) ÷ other (for ms and MB lower');
 console.log('is better). Every engine runs single-threaded in its own process; QPS is one query at a time. RSS includes');
 console.log('Node and the dataset (n × dim float32) held by the benchmark.');
 if (duelOn) {
   console.log('Head-to-head: this machine\'s speed drifts between processes (up to 2x), so QPS ratios across the separate');
-  console.log('processes above are unreliable. The second table runs sochdb, hnswlib-node (opening the indexes saved above)');
+  console.log('processes above are unreliable. The second table runs sochdb, sochdb int8, hnswlib-node (opening the indexes saved above)');
   console.log(`and hnswlib-wasm (built there) in ONE process: per ef, ${opts.rounds} rounds in which each engine in turn (order rotating)`);
   console.log(`answers queries for ${opts.roundS} s; each keeps its best round. Trust its QPS ratios; build rate and RSS come from the table above.`);
 }
