@@ -201,9 +201,13 @@ impl Segment {
     pub fn get(&self, key: &[u8], snapshot: u64) -> Option<SegmentEntry<'_>> {
         let mut i = self.first_version(key)?;
         // Versions of a key follow one another, newest first.
-        while i < self.count && self.key(i) == key {
-            if self.seq_after_key(i, key.len()) <= snapshot {
-                return Some(self.entry(i));
+        while i < self.count {
+            let entry = self.entry(i);
+            if entry.key != key {
+                return None;
+            }
+            if entry.seq <= snapshot {
+                return Some(entry);
             }
             i += 1;
         }
