@@ -35,6 +35,26 @@ fn score_block<K: Kernel>(q: &[f32], rows: &[f32], out: &mut [f32]) {
     }
 }
 
+/// Distances the dense scan checks against its bound at once.
+const SELECT_GROUP: usize = 8;
+
+/// Whether some value of `group` is below `bound`: two SIMD compares for a full group.
+#[inline(always)]
+fn any_below(group: &[f32], bound: f32) -> bool {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if group.len() == SELECT_GROUP {
+        use core::arch::wasm32::*;
+        // SAFETY: the group holds 8 floats, read as two unaligned v128s.
+        unsafe {
+            let p = group.as_ptr() as *const v128;
+            let b = f32x4_splat(bound);
+            let below = v128_or(f32x4_lt(p.read_unaligned(), b), f32x4_lt(p.add(1).read_unaligned(), b));
+            return v128_any_true(below);
+        }
+    }
+    group.iter().any(|&d| d < bound)
+}
+
 impl Hnsw {
     /// The k best live ids that pass `filter`, by scanning every vector; best first, `(id, score)`.
     /// Exact: the oracle of the recall tests, and the plan for selective filters.
@@ -106,17 +126,24 @@ impl Hnsw {
             for block in chunk.chunks(SCAN_BLOCK_ROWS * dim) {
                 let scored = &mut distances[..block.len() / dim];
                 score_block::<K>(q, block, scored);
-                for &d in scored.iter() {
-                    if d < bound {
-                        if top.len() == k {
-                            top.pop();
-                        }
-                        top.push(Cand::new(d, id));
-                        if top.len() == k {
-                            bound = top.peek().map_or(f32::INFINITY, |w| w.dist);
-                        }
+                for group in scored.chunks(SELECT_GROUP) {
+                    // Once the heap is full, most groups hold no row that beats it.
+                    if !any_below(group, bound) {
+                        id += group.len() as u32;
+                        continue;
                     }
-                    id += 1;
+                    for &d in group {
+                        if d < bound {
+                            if top.len() == k {
+                                top.pop();
+                            }
+                            top.push(Cand::new(d, id));
+                            if top.len() == k {
+                                bound = top.peek().map_or(f32::INFINITY, |w| w.dist);
+                            }
+                        }
+                        id += 1;
+                    }
                 }
             }
         }
