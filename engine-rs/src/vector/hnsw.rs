@@ -57,16 +57,11 @@ impl Hnsw {
 
     /// Assembles a loaded index (`persist.rs` has validated every part).
     pub(super) fn from_parts(config: HnswConfig, vectors: Rows, graph: Graph, deleted: Vec<u64>, rng: Rng) -> Hnsw {
-        let mut int8 = match config.quantization {
+        // Codes are derived data: recomputing them costs one pass over the vectors.
+        let int8 = match config.quantization {
             Quantization::None => None,
-            Quantization::Int8 => Some(Int8Store::new(config.dim)),
+            Quantization::Int8 => Some(Int8Store::of_rows(&vectors)),
         };
-        if let Some(store) = &mut int8 {
-            // Codes are derived data: recomputing them costs one pass over the vectors.
-            for v in vectors.iter() {
-                store.push(v);
-            }
-        }
         let deleted_count = deleted.iter().map(|w| w.count_ones() as usize).sum();
         Hnsw { config, vectors, graph, deleted, deleted_count, rng, int8, visited: RefCell::new(Visited::default()) }
     }

@@ -190,9 +190,7 @@ impl Hnsw {
         }
         if self.int8.is_some() {
             // Codes are derived from the vectors: recomputing them is one pass.
-            let mut store = Int8Store::new(dim);
-            vectors.iter().for_each(|v| store.push(v));
-            self.int8 = Some(store);
+            self.int8 = Some(Int8Store::of_rows(&vectors));
         }
         self.vectors = vectors;
         self.graph = graph;

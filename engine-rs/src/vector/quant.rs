@@ -6,6 +6,7 @@
 
 use super::distance::{dot_i8, Metric};
 use super::measure::{touch_lines, Measure};
+use super::rows::Rows;
 
 /// Per-vector parameters of the codes.
 #[derive(Clone, Copy, Debug, Default)]
@@ -66,6 +67,15 @@ pub fn approx_dot(dim: usize, qa: &[i8], pa: &QParams, qb: &[i8], pb: &QParams) 
 impl Int8Store {
     pub fn new(dim: usize) -> Int8Store {
         Int8Store { dim, stride: PARAMS_BYTES + dim, rows: Vec::new() }
+    }
+
+    /// The codes of every row of `vectors`, in one allocation of the exact size (grown by
+    /// doubling, the store would leave its old blocks as holes in wasm memory).
+    pub fn of_rows(vectors: &Rows) -> Int8Store {
+        let mut store = Int8Store::new(vectors.dim());
+        store.rows.reserve_exact(vectors.len() * store.stride);
+        vectors.iter().for_each(|v| store.push(v));
+        store
     }
 
     pub fn push(&mut self, v: &[f32]) {
