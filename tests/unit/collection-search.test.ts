@@ -11,8 +11,8 @@ const DIM = 16;
 const DOCS = clusteredDocs(2000, DIM, 20, 7);
 const METRICS = ['cosine', 'l2', 'dot'] as const;
 
-async function filled(db: Database, metric: (typeof METRICS)[number], docs: Doc[] = DOCS): Promise<Collection> {
-  const col = db.createNamespace({ name: 'ns' }).createCollection('c', { dimension: DIM, metric });
+async function filled(db: Database, metric: (typeof METRICS)[number], docs: Doc[] = DOCS, options: { quantization?: 'int8' } = {}): Promise<Collection> {
+  const col = db.createNamespace({ name: 'ns' }).createCollection('c', { dimension: DIM, metric, ...options });
   for (let i = 0; i < docs.length; i += 500) {
     const part = docs.slice(i, i + 500);
     await col.insertBatch({ vectors: part.map((d) => d.vector), ids: part.map((d) => d.id), metadatas: part.map((d) => d.metadata) });
@@ -41,11 +41,7 @@ describe('vector search', () => {
   });
 
   it.each(METRICS)('with int8 quantization keeps recall@10 >= 0.95 under %s, and scores are the full vectors\' (re-ranked)', async (metric) => {
-    const col = open().createNamespace({ name: 'ns' }).createCollection('q', { dimension: DIM, metric, quantization: 'int8' });
-    for (let i = 0; i < DOCS.length; i += 500) {
-      const part = DOCS.slice(i, i + 500);
-      await col.insertBatch({ vectors: part.map((d) => d.vector), ids: part.map((d) => d.id), metadatas: part.map((d) => d.metadata) });
-    }
+    const col = await filled(open(), metric, DOCS, { quantization: 'int8' });
     const random = rng(13);
     let total = 0;
     const queries = 50;
