@@ -1,4 +1,5 @@
-//! CRC32C (Castagnoli), software, slicing-by-8. Ours: the engine has no dependencies.
+//! CRC32C (Castagnoli), software, slicing-by-8, in three interleaved lanes for long inputs. Ours:
+//! the engine has no dependencies.
 //!
 //! WebAssembly has no CRC instruction, so the tables do the work: eight 256-entry tables, built at
 //! compile time, let the loop fold 8 input bytes per step.
@@ -45,25 +46,60 @@ pub fn crc32c(data: &[u8]) -> u32 {
 /// Continues `crc` (the CRC32C of earlier bytes) over `data`, so that
 /// `crc32c_append(crc32c(a), b) == crc32c(a ++ b)`.
 pub fn crc32c_append(crc: u32, data: &[u8]) -> u32 {
+    if data.len() < THREE_LANES_MIN {
+        return append_serial(crc, data);
+    }
+    // Three lanes of equal length (whole 8-byte steps), folded together by `crc32c_combine`.
+    let lane = data.len() / 24 * 8;
+    let (a, rest) = data.split_at(lane);
+    let (b, rest) = rest.split_at(lane);
+    let (c, tail) = rest.split_at(lane);
+    let (ca, cb, cc) = three_lanes(crc, a, b, c);
+    append_serial(crc32c_combine(crc32c_combine(ca, cb, lane), cc, lane), tail)
+}
+
+/// Inputs from this long run in three interleaved lanes: one lane's steps each wait for the last
+/// (the next lookups need the new CRC), three overlap (opening 100k x 384-d: about 5% faster).
+const THREE_LANES_MIN: usize = 4096;
+
+/// One slicing-by-8 step of an inverted CRC register over the 8 bytes of `c`.
+#[inline(always)]
+fn step8(crc: u32, c: &[u8]) -> u32 {
+    let t = &TABLES;
+    let lo = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) ^ crc;
+    let hi = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
+    t[7][(lo & 0xFF) as usize]
+        ^ t[6][((lo >> 8) & 0xFF) as usize]
+        ^ t[5][((lo >> 16) & 0xFF) as usize]
+        ^ t[4][(lo >> 24) as usize]
+        ^ t[3][(hi & 0xFF) as usize]
+        ^ t[2][((hi >> 8) & 0xFF) as usize]
+        ^ t[1][((hi >> 16) & 0xFF) as usize]
+        ^ t[0][(hi >> 24) as usize]
+}
+
+fn append_serial(crc: u32, data: &[u8]) -> u32 {
     let t = &TABLES;
     let mut crc = !crc;
     let mut chunks = data.chunks_exact(8);
     for c in &mut chunks {
-        let lo = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) ^ crc;
-        let hi = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
-        crc = t[7][(lo & 0xFF) as usize]
-            ^ t[6][((lo >> 8) & 0xFF) as usize]
-            ^ t[5][((lo >> 16) & 0xFF) as usize]
-            ^ t[4][(lo >> 24) as usize]
-            ^ t[3][(hi & 0xFF) as usize]
-            ^ t[2][((hi >> 8) & 0xFF) as usize]
-            ^ t[1][((hi >> 16) & 0xFF) as usize]
-            ^ t[0][(hi >> 24) as usize];
+        crc = step8(crc, c);
     }
     for &b in chunks.remainder() {
         crc = (crc >> 8) ^ t[0][((crc ^ b as u32) & 0xFF) as usize];
     }
     !crc
+}
+
+/// `(crc32c_append(crc, a), crc32c(b), crc32c(c))` for three slices of one length (a multiple of 8).
+fn three_lanes(crc: u32, a: &[u8], b: &[u8], c: &[u8]) -> (u32, u32, u32) {
+    let (mut x, mut y, mut z) = (!crc, !0u32, !0u32);
+    for ((ca, cb), cc) in a.chunks_exact(8).zip(b.chunks_exact(8)).zip(c.chunks_exact(8)) {
+        x = step8(x, ca);
+        y = step8(y, cb);
+        z = step8(z, cc);
+    }
+    (!x, !y, !z)
 }
 
 /// A linear operator on CRC registers, as 32 columns: the image of each bit.
@@ -195,6 +231,15 @@ mod tests {
         let data = sample(300);
         for len in 0..data.len() {
             assert_eq!(crc32c(&data[..len]), bitwise(&data[..len]), "len {}", len);
+        }
+    }
+
+    #[test]
+    fn three_lanes_agree_with_bitwise_around_their_threshold_and_in_long_inputs() {
+        let data = sample(3 * THREE_LANES_MIN + 50);
+        for len in (THREE_LANES_MIN - 30..THREE_LANES_MIN + 30).chain([2 * THREE_LANES_MIN + 7, data.len()]) {
+            assert_eq!(crc32c(&data[..len]), bitwise(&data[..len]), "len {}", len);
+            assert_eq!(crc32c_append(0x1234_5678, &data[..len]), append_serial(0x1234_5678, &data[..len]), "len {}", len);
         }
     }
 

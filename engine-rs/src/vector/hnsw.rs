@@ -13,7 +13,7 @@ use super::heap::Cand;
 use super::measure::{touch_lines, F32Rows, Measure};
 use super::quant::{Int8Query, Int8Store};
 use super::rng::Rng;
-use super::rows::Rows;
+use super::rows::{first_non_finite, Rows};
 use super::search::{greedy_closest, search_layer};
 use super::select::select_neighbours;
 use super::visited::Visited;
@@ -102,7 +102,7 @@ impl Hnsw {
                 self.config.dim
             )));
         }
-        if let Some(i) = vector.iter().position(|x| !x.is_finite()) {
+        if let Some(i) = first_non_finite(vector) {
             return Err(Error::invalid_argument(format!("{} has a NaN or infinite value at index {}", what, i)));
         }
         let mut v = vector.to_vec();

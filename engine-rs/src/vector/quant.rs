@@ -46,7 +46,12 @@ pub fn quantize(v: &[f32], out: &mut [i8]) -> QParams {
     let mut sum = 0i32;
     let mut norm2 = 0f32;
     for (o, &x) in out.iter_mut().zip(v) {
-        let q = ((x - offset) * inv).round().clamp(-127.0, 127.0) as i8;
+        // Round half away from zero by hand: `f32::round` is a library call in wasm, and it made
+        // re-coding a collection at open cost 1.6 ms per 1,000 vectors of 384-d.
+        let t = ((x - offset) * inv).clamp(-127.0, 127.0);
+        // SAFETY: finite (the vector is, and so are offset and inv) and within -127.5..=127.5, so
+        // an i32; the checked `as` cast costs a range test per value.
+        let q = unsafe { (t + 0.5f32.copysign(t)).to_int_unchecked::<i32>() } as i8;
         *o = q;
         sum += q as i32;
         norm2 += x * x;
