@@ -46,8 +46,8 @@ pub fn quantize(v: &[f32], out: &mut [i8]) -> QParams {
     let mut sum = 0i32;
     let mut norm2 = 0f32;
     for (o, &x) in out.iter_mut().zip(v) {
-        // Round half away from zero by hand: `f32::round` is a library call in wasm, and it made
-        // re-coding a collection at open cost 1.6 ms per 1,000 vectors of 384-d.
+        // Round half away from zero by hand: `f32::round` is a library call in wasm, made for
+        // every value of every vector when a collection is re-coded at open.
         let t = ((x - offset) * inv).clamp(-127.0, 127.0);
         // SAFETY: finite (the vector is, and so are offset and inv) and within -127.5..=127.5, so
         // an i32; the checked `as` cast costs a range test per value.
