@@ -36,6 +36,10 @@ pub struct Hnsw {
     visited: RefCell<Visited>,
 }
 
+/// int8 walks re-rank this many candidates per result asked for (at least `RERANK_MIN`).
+const RERANK_PER_RESULT: usize = 3;
+const RERANK_MIN: usize = 30;
+
 impl Hnsw {
     pub fn new(config: HnswConfig) -> Result<Hnsw> {
         config.validate()?;
@@ -257,7 +261,11 @@ impl Hnsw {
             Some(store) => {
                 let measure = Int8Query::new(store, metric, q);
                 let mut found = self.descend_and_walk(visited, ef, &measure, &accept, filtered);
-                // Re-rank the walk's candidates with the f32 vectors, all loading at once.
+                // Re-rank the walk's best candidates with the f32 vectors, all loading at once.
+                // Only the best few per result: a true top-k row is hardly ever ranked past them
+                // by its codes (recall@10 unchanged at 100k x 128-d, ef 32 and 64), and each full
+                // row is a dozen cache misses.
+                found.truncate(k.saturating_mul(RERANK_PER_RESULT).max(RERANK_MIN));
                 for c in &found {
                     // SAFETY: walk results are graph ids, below the row count.
                     unsafe { touch_lines(self.vectors.row_ptr(c.id) as *const u8, self.config.dim * 4) }
