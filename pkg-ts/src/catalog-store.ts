@@ -98,9 +98,10 @@ export async function deleteLeftovers(core: DatabaseCore, range: KeyRange, recre
 
 /**
  * Before a create: deletes what a drop of the same name left in `range` (the drop was cut short
- * by a crash or a close), synchronously, in transactions of `DELETE_BATCH_KEYS`. Usually one
- * empty probe. Like the create itself, the deletes are durable with the next awaited write; until
- * then `get`, which reads what is durable, can still see such a document.
+ * by a crash or a close, or is still running), synchronously, in transactions of
+ * `DELETE_BATCH_KEYS`. Usually one empty probe. Like the create itself, the deletes are durable
+ * with the next awaited write; until then `Collection.get`, which reads what is durable, answers
+ * null, since the new record is not durable either.
  */
 export function clearLeftovers(core: DatabaseCore, range: KeyRange): void {
   for (;;) {

@@ -98,6 +98,10 @@ export class Collection {
   /** The document with this id, or null. */
   async get(id: string): Promise<Document | null> {
     this.#current();
+    // `get` reads what is durable. Until this collection's record is, what is durable under its
+    // name can only be what a dropped one of that name left (see `clearLeftovers`): none of ours.
+    const durableRecord = this.#core.engine.get(0, this.#key);
+    if (durableRecord === null || !durableRecord.equals(this.#recordBytes)) return null;
     const value = this.#core.engine.get(0, documentKey(this.#namespace, this.#name, id));
     if (value === null) return null;
     const record = decodeRecord(value);

@@ -174,6 +174,7 @@ describe('collections', () => {
     expect(leftovers.length).toBeGreaterThan(0); // the documents the close cut off
     const fresh = again.createCollection('big', { dimension: 2, metric: 'l2' });
     expect(await fresh.count()).toBe(0);
+    expect(await fresh.get('d3499')).toBeNull(); // the clearing is not durable yet
     await fresh.insert({ vector: [0, 0], id: 'new' }); // durable, and so is the clearing before it
     expect(await fresh.get('d3499')).toBeNull();
     expect(await fresh.count()).toBe(1);

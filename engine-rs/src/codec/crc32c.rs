@@ -59,7 +59,7 @@ pub fn crc32c_append(crc: u32, data: &[u8]) -> u32 {
 }
 
 /// Inputs from this long run in three interleaved lanes: one lane's steps each wait for the last
-/// (the next lookups need the new CRC), three overlap (opening 100k x 384-d: about 5% faster).
+/// (the next lookups need the new CRC), three overlap (opening 100k x 384-d: a few percent faster).
 const THREE_LANES_MIN: usize = 4096;
 
 /// One slicing-by-8 step of an inverted CRC register over the 8 bytes of `c`.

@@ -6,7 +6,8 @@
 //! Open addressing with linear probing over a power-of-two table at most 2/3 full. A slot holds
 //! an entry index and 32 more bits of the key's hash (`EMPTY` when free): a probe that meets
 //! another key's slot is told apart by those bits, without reading that key from the file (two
-//! more cache misses). 12 to 24 bytes per distinct key, never saved: rebuilt at load.
+//! more cache misses). 12 to 24 bytes per entry (versions included; 128 at the least), never
+//! saved: rebuilt at load.
 
 const EMPTY: u64 = u64::MAX;
 

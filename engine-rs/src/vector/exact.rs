@@ -128,12 +128,13 @@ impl Hnsw {
                 score_block::<K>(q, block, scored);
                 for group in scored.chunks(SELECT_GROUP) {
                     // Once the heap is full, most groups hold no row that beats it.
-                    if !any_below(group, bound) {
+                    if top.len() == k && !any_below(group, bound) {
                         id += group.len() as u32;
                         continue;
                     }
                     for &d in group {
-                        if d < bound {
+                        // Until k are kept, every row is (an overflowed distance too: +inf).
+                        if top.len() < k || d < bound {
                             if top.len() == k {
                                 top.pop();
                             }

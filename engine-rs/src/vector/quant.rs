@@ -40,18 +40,18 @@ pub fn quantize(v: &[f32], out: &mut [i8]) -> QParams {
         lo = lo.min(x);
         hi = hi.max(x);
     }
-    let offset = (lo + hi) * 0.5;
-    let scale = (hi - lo) / 254.0;
+    // Halves first: `lo + hi` or `hi - lo` overflows for values near f32::MAX.
+    let offset = lo * 0.5 + hi * 0.5;
+    let scale = (hi * 0.5 - lo * 0.5) / 127.0;
     let inv = if scale > 0.0 { 1.0 / scale } else { 0.0 };
     let mut sum = 0i32;
     let mut norm2 = 0f32;
     for (o, &x) in out.iter_mut().zip(v) {
         // Round half away from zero by hand: `f32::round` is a library call in wasm, made for
-        // every value of every vector when a collection is re-coded at open.
+        // every value of every vector when a collection is re-coded at open. The saturating `as`
+        // keeps any non-finite product (a subnormal scale) from being undefined: NaN becomes 0.
         let t = ((x - offset) * inv).clamp(-127.0, 127.0);
-        // SAFETY: finite (the vector is, and so are offset and inv) and within -127.5..=127.5, so
-        // an i32; the checked `as` cast costs a range test per value.
-        let q = unsafe { (t + 0.5f32.copysign(t)).to_int_unchecked::<i32>() } as i8;
+        let q = (t + 0.5f32.copysign(t)) as i8;
         *o = q;
         sum += q as i32;
         norm2 += x * x;
@@ -168,6 +168,13 @@ mod tests {
             let norms = (a.iter().map(|x| x * x).sum::<f32>() * b.iter().map(|x| x * x).sum::<f32>()).sqrt();
             let err = (approx_dot(dim, &qa, &pa, &qb, &pb) - exact).abs();
             assert!(err <= 0.02 * norms, "dim {}: error {} vs norms {}", dim, err, norms);
+        }
+        // Values near f32::MAX or subnormal: finite parameters, codes in range, no overflow.
+        for v in [vec![2e38f32, 2e38], vec![3.4e38f32, -3.4e38, 0.0], vec![1e-45f32, 3e-45, 2e-45]] {
+            let mut q = vec![0i8; v.len()];
+            let p = quantize(&v, &mut q);
+            assert!(p.offset.is_finite() && p.scale.is_finite(), "{:?}: {:?}", v, p);
+            assert!(q.iter().all(|c| (-127..=127).contains(c)), "{:?}: {:?}", v, q);
         }
         // A constant vector has scale 0 and is still exact.
         let c = vec![2.0f32; 16];

@@ -202,8 +202,10 @@ fn small_and_empty_indexes_answer_exactly() {
 
 #[test]
 fn exact_search_equals_a_sort_of_every_distance_across_scan_blocks_and_chunks() {
-    // 700 rows of 48-d: several 256-row scan blocks and a partial one; 16 is the no-tail width.
-    for dim in [48usize, 20] {
+    // 700 rows: several 256-row scan blocks and a partial one; at 1,100-d a chunk holds 128 rows,
+    // so blocks end at chunk ends too. (Native builds run the scalar kernels; the SIMD ones are
+    // checked through wasm by the TS exact-search test.)
+    for dim in [48usize, 20, 1100] {
         let data = clustered(700, dim, 7, 1.0, 5);
         for metric in [Metric::Cosine, Metric::L2, Metric::Dot] {
             let index = build(config(dim, metric), &data);
@@ -222,6 +224,19 @@ fn exact_search_equals_a_sort_of_every_distance_across_scan_blocks_and_chunks() 
                 }
             }
         }
+    }
+}
+
+#[test]
+fn exact_search_returns_k_rows_even_when_distances_overflow_to_infinity() {
+    for metric in [Metric::L2, Metric::Dot] {
+        let mut index = Hnsw::new(config(2, metric)).unwrap();
+        for v in [[1e30f32, 1e30], [2e30, 2e30], [3e30, 3e30]] {
+            index.insert(&v).unwrap();
+        }
+        // L2: (1e30 + 1e30)^2 overflows; dot: -(-1e30 * 1e30 * 2) overflows.
+        let found = index.exact_search(&[-1e30, -1e30], 3, None).unwrap();
+        assert_eq!(found.len(), 3, "{:?}: {:?}", metric, found);
     }
 }
 
