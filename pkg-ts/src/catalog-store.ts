@@ -89,10 +89,9 @@ export async function deleteLeftovers(core: DatabaseCore, range: KeyRange, recre
   for (;;) {
     core.assertUsable();
     if (recreated()) return;
-    const keys = scanLatest(core, range, DELETE_BATCH_KEYS).map(([key]) => ({ key, value: null }));
-    if (keys.length > 0) commitBatch(core, keys);
+    const more = deleteBatch(core, range);
     await core.writer.durable();
-    if (keys.length < DELETE_BATCH_KEYS) return;
+    if (!more) return;
   }
 }
 
@@ -104,9 +103,13 @@ export async function deleteLeftovers(core: DatabaseCore, range: KeyRange, recre
  * null, since the new record is not durable either.
  */
 export function clearLeftovers(core: DatabaseCore, range: KeyRange): void {
-  for (;;) {
-    const keys = scanLatest(core, range, DELETE_BATCH_KEYS).map(([key]) => ({ key, value: null }));
-    if (keys.length > 0) commitBatch(core, keys);
-    if (keys.length < DELETE_BATCH_KEYS) return;
-  }
+  let more = true;
+  while (more) more = deleteBatch(core, range);
+}
+
+/** Deletes the first `DELETE_BATCH_KEYS` keys of `range` in one commit; true if it may hold more. */
+function deleteBatch(core: DatabaseCore, range: KeyRange): boolean {
+  const keys = scanLatest(core, range, DELETE_BATCH_KEYS).map(([key]) => ({ key, value: null }));
+  if (keys.length > 0) commitBatch(core, keys);
+  return keys.length === DELETE_BATCH_KEYS;
 }
