@@ -17,6 +17,7 @@ pub struct KeyHash {
     mask: usize,
 }
 
+/// A word-at-a-time multiplicative hash (keys here share long prefixes, so every byte counts).
 #[inline]
 fn hash(key: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -32,6 +33,7 @@ fn hash(key: &[u8]) -> u64 {
         tail[..rest.len()].copy_from_slice(rest);
         h = (h ^ u64::from_le_bytes(tail)).wrapping_mul(K).rotate_left(29);
     }
+    // Final mix so the low bits (the slot) depend on every word.
     h ^= h >> 32;
     h.wrapping_mul(K) ^ (h >> 29)
 }

@@ -55,6 +55,22 @@ fn any_below(group: &[f32], bound: f32) -> bool {
     group.iter().any(|&d| d < bound)
 }
 
+/// Keeps `c` in `top`, the k best so far, if it belongs there; `bound` follows the k-th best
+/// distance (infinity until k are kept, so every row counts until then, even one whose distance
+/// overflowed to +inf).
+#[inline(always)]
+fn offer(top: &mut BinaryHeap<Cand>, k: usize, bound: &mut f32, c: Cand) {
+    if top.len() < k || c.dist < *bound {
+        if top.len() == k {
+            top.pop();
+        }
+        top.push(c);
+        if top.len() == k {
+            *bound = top.peek().map_or(f32::INFINITY, |w| w.dist);
+        }
+    }
+}
+
 impl Hnsw {
     /// The k best live ids that pass `filter`, by scanning every vector; best first, `(id, score)`.
     /// Exact: the oracle of the recall tests, and the plan for selective filters.
@@ -97,17 +113,7 @@ impl Hnsw {
                 if (check_deleted && self.is_deleted(this)) || !filter.map_or(true, |f| f(this)) {
                     continue;
                 }
-                let d = K::distance(q, v);
-                if top.len() < k {
-                    top.push(Cand::new(d, this));
-                    if top.len() == k {
-                        bound = top.peek().map_or(f32::INFINITY, |w| w.dist);
-                    }
-                } else if d < bound {
-                    top.pop();
-                    top.push(Cand::new(d, this));
-                    bound = top.peek().map_or(f32::INFINITY, |w| w.dist);
-                }
+                offer(&mut top, k, &mut bound, Cand::new(K::distance(q, v), this));
             }
         }
         top
@@ -133,16 +139,7 @@ impl Hnsw {
                         continue;
                     }
                     for &d in group {
-                        // Until k are kept, every row is (an overflowed distance too: +inf).
-                        if top.len() < k || d < bound {
-                            if top.len() == k {
-                                top.pop();
-                            }
-                            top.push(Cand::new(d, id));
-                            if top.len() == k {
-                                bound = top.peek().map_or(f32::INFINITY, |w| w.dist);
-                            }
-                        }
+                        offer(&mut top, k, &mut bound, Cand::new(d, id));
                         id += 1;
                     }
                 }

@@ -95,10 +95,16 @@ impl Int8Store {
         unsafe { std::ptr::write_unaligned(row.as_mut_ptr() as *mut QParams, p) };
     }
 
+    /// The bytes of row `id`: its parameters, then its codes.
+    #[inline(always)]
+    fn row(&self, id: u32) -> &[u8] {
+        let at = id as usize * self.stride;
+        &self.rows[at..at + self.stride]
+    }
+
     #[inline]
     pub fn codes(&self, id: u32) -> (&[i8], QParams) {
-        let at = id as usize * self.stride;
-        let row = &self.rows[at..at + self.stride];
+        let row = self.row(id);
         // SAFETY: `row` holds a QParams written by `push`, then `dim` codes.
         unsafe {
             let params = std::ptr::read_unaligned(row.as_ptr() as *const QParams);
@@ -109,8 +115,7 @@ impl Int8Store {
     /// Starts loading the row of `id` (see `measure.rs`).
     #[inline(always)]
     pub fn prefetch(&self, id: u32) {
-        let at = id as usize * self.stride;
-        let row = &self.rows[at..at + self.stride];
+        let row = self.row(id);
         // SAFETY: `row` is a live slice of the store.
         unsafe { touch_lines(row.as_ptr(), row.len()) }
     }
