@@ -12,6 +12,10 @@ use std::collections::BinaryHeap;
 use super::distance::{CosineKernel, DotKernel, Kernel, L2Kernel, Metric};
 use super::hnsw::{Filter, Hnsw};
 use super::heap::Cand;
+use super::measure::Measure;
+use super::quant::{Int8Query, Int8Store};
+use super::rows::Rows;
+use super::store::{fetch_prepared, FullVectors, Store};
 use crate::error::Result;
 
 /// Distance evaluations of an unfiltered walk per unit of ef. Measured on 10k x 128-d clustered,
@@ -73,30 +77,55 @@ fn offer(top: &mut BinaryHeap<Cand>, k: usize, bound: &mut f32, c: Cand) {
 
 impl Hnsw {
     /// The k best live ids that pass `filter`, by scanning every vector; best first, `(id, score)`.
-    /// Exact: the oracle of the recall tests, and the plan for selective filters.
-    pub fn exact_search(&self, query: &[f32], k: usize, filter: Option<Filter>) -> Result<Vec<(u32, f32)>> {
+    /// Exact: the oracle of the recall tests, and the plan for selective filters. An int8 index
+    /// measures the full vectors `full` gives (the codes of any it lacks).
+    pub fn exact_search(&self, query: &[f32], k: usize, filter: Option<Filter>, full: Option<FullVectors>) -> Result<Vec<(u32, f32)>> {
         self.check_k_ef(k, None)?;
         let q = self.prepare(query, "the query")?;
-        Ok(self.scan(&q, k, filter))
+        Ok(self.scan(&q, k, filter, full))
     }
 
-    pub(super) fn scan(&self, q: &[f32], k: usize, filter: Option<Filter>) -> Vec<(u32, f32)> {
+    pub(super) fn scan(&self, q: &[f32], k: usize, filter: Option<Filter>, full: Option<FullVectors>) -> Vec<(u32, f32)> {
         if k == 0 {
             return Vec::new();
         }
         let metric = self.config.metric;
-        let top = match metric {
-            Metric::Cosine => self.scan_top::<CosineKernel>(q, k, filter),
-            Metric::L2 => self.scan_top::<L2Kernel>(q, k, filter),
-            Metric::Dot => self.scan_top::<DotKernel>(q, k, filter),
+        let top = match &self.store {
+            Store::F32(rows) => match metric {
+                Metric::Cosine => self.scan_top::<CosineKernel>(rows, q, k, filter),
+                Metric::L2 => self.scan_top::<L2Kernel>(rows, q, k, filter),
+                Metric::Dot => self.scan_top::<DotKernel>(rows, q, k, filter),
+            },
+            Store::Int8(codes) => self.scan_full(codes, q, k, filter, full),
         };
         top.into_sorted_vec().into_iter().map(|c| (c.id, metric.score(c.dist))).collect()
     }
 
+    /// An int8 index's scan: each live row that passes is measured with its full vector, fetched
+    /// from `full` (its codes when `full` lacks it).
+    fn scan_full(&self, codes: &Int8Store, q: &[f32], k: usize, filter: Option<Filter>, full: Option<FullVectors>) -> BinaryHeap<Cand> {
+        let metric = self.config.metric;
+        let by_codes = Int8Query::new(codes, metric, q);
+        let mut v = vec![0f32; self.config.dim];
+        let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(k + 1);
+        let mut bound = f32::INFINITY;
+        for id in 0..self.len() as u32 {
+            if self.is_deleted(id) || !filter.map_or(true, |f| f(id)) {
+                continue;
+            }
+            let dist = match full {
+                Some(full) if fetch_prepared(full, metric, id, &mut v) => metric.distance(q, &v),
+                _ => by_codes.distance(id),
+            };
+            offer(&mut top, k, &mut bound, Cand::new(dist, id));
+        }
+        top
+    }
+
     /// The scan's heap of the k best, compiled once per metric so the kernel inlines.
-    fn scan_top<K: Kernel>(&self, q: &[f32], k: usize, filter: Option<Filter>) -> BinaryHeap<Cand> {
+    fn scan_top<K: Kernel>(&self, rows: &Rows, q: &[f32], k: usize, filter: Option<Filter>) -> BinaryHeap<Cand> {
         if filter.is_none() && self.deleted_count == 0 {
-            return self.scan_top_dense::<K>(q, k);
+            return self.scan_top_dense::<K>(rows, q, k);
         }
         let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(k + 1);
         let check_deleted = self.deleted_count > 0;
@@ -106,7 +135,7 @@ impl Hnsw {
         let mut id = 0u32;
         let dim = self.config.dim;
         // Chunk by chunk: a flattened iterator over the chunks cost the scan a tenth of its speed.
-        for chunk in self.vectors.chunks() {
+        for chunk in rows.chunks() {
             for v in chunk.chunks_exact(dim) {
                 let this = id;
                 id += 1;
@@ -122,13 +151,13 @@ impl Hnsw {
     /// `scan_top` when every row counts: distances of a block of rows first, by a loop with
     /// nothing else in it, then the block's selection. With the heap in the same loop, V8 spilled
     /// the kernel's registers on every row and the scan ran at 57% of the bare kernel's speed.
-    fn scan_top_dense<K: Kernel>(&self, q: &[f32], k: usize) -> BinaryHeap<Cand> {
+    fn scan_top_dense<K: Kernel>(&self, rows: &Rows, q: &[f32], k: usize) -> BinaryHeap<Cand> {
         let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(k + 1);
         let mut bound = f32::INFINITY;
         let mut distances = [0f32; SCAN_BLOCK_ROWS];
         let mut id = 0u32;
         let dim = self.config.dim;
-        for chunk in self.vectors.chunks() {
+        for chunk in rows.chunks() {
             for block in chunk.chunks(SCAN_BLOCK_ROWS * dim) {
                 let scored = &mut distances[..block.len() / dim];
                 score_block::<K>(q, block, scored);
@@ -184,20 +213,21 @@ impl Hnsw {
     /// The k best live ids, best first, as `(id, score)` (scores: `distance.rs`). A filter is
     /// applied inside the walk; a selective one is answered by an exact scan instead. Whenever k
     /// live ids pass the filter, k are returned: a walk that falls short is redone exactly.
-    /// `ef: None` takes the config's `ef_search`. Errors: `InvalidArgument` (query dimension,
-    /// NaN/inf, zero under cosine; k or ef over its limit).
-    pub fn search(&self, query: &[f32], k: usize, ef: Option<usize>, filter: Option<Filter>) -> Result<Vec<(u32, f32)>> {
+    /// `ef: None` takes the config's `ef_search`. An int8 index re-ranks (and scans) with the
+    /// full vectors `full` gives. Errors: `InvalidArgument` (query dimension, NaN/inf, zero under
+    /// cosine; k or ef over its limit).
+    pub fn search(&self, query: &[f32], k: usize, ef: Option<usize>, filter: Option<Filter>, full: Option<FullVectors>) -> Result<Vec<(u32, f32)>> {
         let ef = self.check_k_ef(k, ef)?;
         let q = self.prepare(query, "the query")?;
         if let Some(f) = filter {
             if self.filter_prefers_exact(self.estimate_filter_fraction(f), ef) {
-                return Ok(self.scan(&q, k, filter));
+                return Ok(self.scan(&q, k, filter, full));
             }
         }
-        let found = self.walk(&q, k, ef, filter);
+        let found = self.walk(&q, k, ef, filter, full);
         if found.len() < k && found.len() < self.live_len() {
             // Short: the filter was rarer than sampled, or tombstones cut a region off.
-            return Ok(self.scan(&q, k, filter));
+            return Ok(self.scan(&q, k, filter, full));
         }
         Ok(found)
     }

@@ -1,7 +1,7 @@
 //! The HNSW index: construction and graph search (Malkov & Yashunin; hnswlib's `HierarchicalNSW`).
 //!
-//! Ids are dense u32s in insert order. Vectors live in one contiguous `Vec<f32>` (`dim` floats per
-//! id, unit length for cosine); neighbours in `graph.rs`. Deletes are tombstones (`maintain.rs`),
+//! Ids are dense u32s in insert order. Vectors live in `store.rs` (f32 rows, unit length for
+//! cosine, or int8 codes alone); neighbours in `graph.rs`. Deletes are tombstones (`maintain.rs`),
 //! brute force and the filter planner are in `exact.rs`, the file format in `persist.rs`.
 
 use std::cell::RefCell;
@@ -10,12 +10,13 @@ use super::config::{HnswConfig, Quantization, HNSW_EF_MAX, HNSW_LEVEL_MAX, HNSW_
 use super::distance::{normalize, CosineKernel, DotKernel, Kernel, L2Kernel, Metric};
 use super::graph::{Graph, NONE};
 use super::heap::Cand;
-use super::measure::{touch_lines, F32Rows, Measure};
+use super::measure::{F32Rows, Measure};
 use super::quant::{Int8Query, Int8Store};
 use super::rng::Rng;
 use super::rows::{first_non_finite, Rows};
 use super::search::{greedy_closest, search_layer};
 use super::select::select_neighbours;
+use super::store::{fetch_prepared, FullVectors, Store};
 use super::visited::Visited;
 use crate::error::{Error, ErrorCode, Result};
 
@@ -25,13 +26,12 @@ pub type Filter<'a> = &'a dyn Fn(u32) -> bool;
 #[derive(Debug)]
 pub struct Hnsw {
     pub(super) config: HnswConfig,
-    pub(super) vectors: Rows,
+    pub(super) store: Store,
     pub(super) graph: Graph,
     /// Tombstones, one bit per id.
     pub(super) deleted: Vec<u64>,
     pub(super) deleted_count: usize,
     pub(super) rng: Rng,
-    pub(super) int8: Option<Int8Store>,
     /// Reused by searches; a filter that searches this index again gets a fresh one.
     visited: RefCell<Visited>,
 }
@@ -43,31 +43,25 @@ const RERANK_MIN: usize = 30;
 impl Hnsw {
     pub fn new(config: HnswConfig) -> Result<Hnsw> {
         config.validate()?;
-        let int8 = match config.quantization {
-            Quantization::None => None,
-            Quantization::Int8 => Some(Int8Store::new(config.dim)),
+        let store = match config.quantization {
+            Quantization::None => Store::F32(Rows::new(config.dim)),
+            Quantization::Int8 => Store::Int8(Int8Store::new(config.dim)),
         };
         Ok(Hnsw {
             rng: Rng::new(config.seed),
             graph: Graph::new(config.m),
-            vectors: Rows::new(config.dim),
+            store,
             config,
             deleted: Vec::new(),
             deleted_count: 0,
-            int8,
             visited: RefCell::new(Visited::default()),
         })
     }
 
     /// Assembles a loaded index (`persist.rs` has validated every part).
-    pub(super) fn from_parts(config: HnswConfig, vectors: Rows, graph: Graph, deleted: Vec<u64>, rng: Rng) -> Hnsw {
-        // Codes are derived data: recomputing them costs one pass over the vectors.
-        let int8 = match config.quantization {
-            Quantization::None => None,
-            Quantization::Int8 => Some(Int8Store::of_rows(&vectors)),
-        };
+    pub(super) fn from_parts(config: HnswConfig, store: Store, graph: Graph, deleted: Vec<u64>, rng: Rng) -> Hnsw {
         let deleted_count = deleted.iter().map(|w| w.count_ones() as usize).sum();
-        Hnsw { config, vectors, graph, deleted, deleted_count, rng, int8, visited: RefCell::new(Visited::default()) }
+        Hnsw { config, store, graph, deleted, deleted_count, rng, visited: RefCell::new(Visited::default()) }
     }
 
     pub fn config(&self) -> &HnswConfig {
@@ -87,12 +81,12 @@ impl Hnsw {
         (id as usize) < self.graph.len() && self.deleted[id as usize / 64] >> (id % 64) & 1 == 1
     }
 
-    /// The stored vector of `id` (unit length for cosine), deleted ones included.
+    /// The stored vector of `id` (unit length for cosine), deleted ones included; None for an
+    /// int8 index, which keeps no f32 copy.
     pub fn vector(&self, id: u32) -> Option<&[f32]> {
-        if (id as usize) < self.graph.len() {
-            Some(self.vectors.row(id))
-        } else {
-            None
+        match &self.store {
+            Store::F32(rows) if (id as usize) < self.graph.len() => Some(rows.row(id)),
+            _ => None,
         }
     }
 
@@ -128,10 +122,7 @@ impl Hnsw {
         }
         let level = self.random_level();
         let id = self.graph.add_node(level);
-        self.vectors.push(&v);
-        if let Some(store) = &mut self.int8 {
-            store.push(&v);
-        }
+        self.store.push(&v);
         if self.deleted.len() * 64 < self.graph.len() {
             self.deleted.push(0);
         }
@@ -150,71 +141,29 @@ impl Hnsw {
 
     /// Connects new node `id` (vector `v`) on its layers, from the top down.
     fn link(&mut self, id: u32, level: usize, v: &[f32]) {
-        match self.config.metric {
-            Metric::Cosine => self.link_with::<CosineKernel>(id, level, v),
-            Metric::L2 => self.link_with::<L2Kernel>(id, level, v),
-            Metric::Dot => self.link_with::<DotKernel>(id, level, v),
-        }
-    }
-
-    /// `link`, compiled once per metric so the kernel inlines into the construction walk.
-    fn link_with<K: Kernel>(&mut self, id: u32, level: usize, v: &[f32]) {
-        let (m, ef) = (self.config.m, self.config.ef_construction);
-        let top = self.graph.max_level();
-        let entry = self.graph.entry();
         let mut visited = self.visited.replace(Visited::default());
-        let mut cur = {
-            let measure = F32Rows::<K>::new(v, &self.vectors);
-            let mut cur = Cand::new(measure.distance(entry), entry);
-            for l in (level + 1..=top).rev() {
-                cur = greedy_closest(&self.graph, cur, l, &measure);
+        let metric = self.config.metric;
+        let (config, graph) = (&self.config, &mut self.graph);
+        match &self.store {
+            Store::F32(rows) => match metric {
+                Metric::Cosine => link_f32::<CosineKernel>(graph, &mut visited, config, id, level, v, rows),
+                Metric::L2 => link_f32::<L2Kernel>(graph, &mut visited, config, id, level, v, rows),
+                Metric::Dot => link_f32::<DotKernel>(graph, &mut visited, config, id, level, v, rows),
+            },
+            Store::Int8(codes) => {
+                let measure = Int8Query::new(codes, metric, v);
+                let pair = |a: u32, b: u32| codes.pair_distance(metric, a, b);
+                link_using(graph, &mut visited, config, id, level, &measure, &pair);
             }
-            cur
-        };
-        for l in (0..=level.min(top)).rev() {
-            let found = {
-                let measure = F32Rows::<K>::new(v, &self.vectors);
-                search_layer(&self.graph, &mut visited, cur, ef, l, &measure, &|_| true, false)
-            };
-            let chosen = {
-                let vectors = &self.vectors;
-                let pair = |a: u32, b: u32| K::distance(vectors.row(a), vectors.row(b));
-                select_neighbours(&found, m, &pair)
-            };
-            self.graph.set_neighbours(id, l, &chosen);
-            for &nb in &chosen {
-                self.add_link_with::<K>(nb, id, l);
-            }
-            cur = found[0];
         }
         self.visited.replace(visited);
-        if level > top {
-            self.graph.set_entry(id);
-        }
     }
 
     /// Adds the back link `from -> to`; a full list is re-selected with the heuristic.
     pub(super) fn add_link(&mut self, from: u32, to: u32, level: usize) {
-        match self.config.metric {
-            Metric::Cosine => self.add_link_with::<CosineKernel>(from, to, level),
-            Metric::L2 => self.add_link_with::<L2Kernel>(from, to, level),
-            Metric::Dot => self.add_link_with::<DotKernel>(from, to, level),
-        }
-    }
-
-    fn add_link_with<K: Kernel>(&mut self, from: u32, to: u32, level: usize) {
-        if self.graph.push_neighbour(from, level, to) {
-            return;
-        }
-        let vectors = &self.vectors;
-        let base = vectors.row(from);
-        let mut cands: Vec<Cand> = self.graph.neighbours(from, level).iter().chain(std::iter::once(&to))
-            .map(|&x| Cand::new(K::distance(base, vectors.row(x)), x))
-            .collect();
-        cands.sort_unstable();
-        let pair = |a: u32, b: u32| K::distance(vectors.row(a), vectors.row(b));
-        let chosen = select_neighbours(&cands, self.config.capacity(level), &pair);
-        self.graph.set_neighbours(from, level, &chosen);
+        let metric = self.config.metric;
+        let store = &self.store;
+        add_link_using(&mut self.graph, &self.config, from, to, level, &|a: u32, b: u32| store.distance(metric, a, b));
     }
 
     /// Checks k and ef and returns the effective ef (at least k).
@@ -231,14 +180,28 @@ impl Hnsw {
 
     /// The k best live ids by graph walk, best first, as `(id, score)`; ignores the exact-scan
     /// planner (`search` is the usual entry). `ef: None` takes the config's `ef_search`.
-    pub fn search_graph(&self, query: &[f32], k: usize, ef: Option<usize>, filter: Option<Filter>) -> Result<Vec<(u32, f32)>> {
+    pub fn search_graph(&self, query: &[f32], k: usize, ef: Option<usize>, filter: Option<Filter>, full: Option<FullVectors>) -> Result<Vec<(u32, f32)>> {
         let ef = self.check_k_ef(k, ef)?;
         let q = self.prepare(query, "the query")?;
-        Ok(self.walk(&q, k, ef, filter))
+        Ok(self.walk(&q, k, ef, filter, full))
     }
 
-    /// Graph search of a prepared query.
-    pub(super) fn walk(&self, q: &[f32], k: usize, ef: usize, filter: Option<Filter>) -> Vec<(u32, f32)> {
+    /// Re-measures int8 candidates with their full vectors, best first. A candidate whose full
+    /// vector `full` lacks keeps its code distance (never dropped).
+    fn rerank(&self, q: &[f32], found: &mut Vec<Cand>, full: FullVectors) {
+        let metric = self.config.metric;
+        let mut v = vec![0f32; self.config.dim];
+        for c in found.iter_mut() {
+            if fetch_prepared(full, metric, c.id, &mut v) {
+                c.dist = metric.distance(q, &v);
+            }
+        }
+        found.sort_unstable();
+    }
+
+    /// Graph search of a prepared query; an int8 index re-ranks with `full` (codes alone
+    /// without it).
+    pub(super) fn walk(&self, q: &[f32], k: usize, ef: usize, filter: Option<Filter>, full: Option<FullVectors>) -> Vec<(u32, f32)> {
         let entry = self.graph.entry();
         if k == 0 || entry == NONE {
             return Vec::new();
@@ -252,28 +215,22 @@ impl Hnsw {
         let filtered = filter.is_some() || self.deleted_count > 0;
         let accept = |id: u32| !self.is_deleted(id) && filter.map_or(true, |f| f(id));
         let metric = self.config.metric;
-        let mut found = match &self.int8 {
-            None => match metric {
-                Metric::Cosine => self.walk_f32::<CosineKernel, _>(q, visited, ef, &accept, filtered),
-                Metric::L2 => self.walk_f32::<L2Kernel, _>(q, visited, ef, &accept, filtered),
-                Metric::Dot => self.walk_f32::<DotKernel, _>(q, visited, ef, &accept, filtered),
+        let mut found = match &self.store {
+            Store::F32(rows) => match metric {
+                Metric::Cosine => self.walk_f32::<CosineKernel, _>(rows, q, visited, ef, &accept, filtered),
+                Metric::L2 => self.walk_f32::<L2Kernel, _>(rows, q, visited, ef, &accept, filtered),
+                Metric::Dot => self.walk_f32::<DotKernel, _>(rows, q, visited, ef, &accept, filtered),
             },
-            Some(store) => {
-                let measure = Int8Query::new(store, metric, q);
+            Store::Int8(codes) => {
+                let measure = Int8Query::new(codes, metric, q);
                 let mut found = self.descend_and_walk(visited, ef, &measure, &accept, filtered);
-                // Re-rank the walk's best candidates with the f32 vectors, all loading at once.
-                // Only the best few per result: a true top-k row is hardly ever ranked past them
-                // by its codes (recall@10 unchanged at 100k x 128-d, ef 32 and 64), and each full
-                // row is a dozen cache misses.
+                // Only the best few per result are re-ranked: a true top-k row is hardly ever
+                // ranked past them by its codes (recall@10 unchanged at 100k x 128-d, ef 32 and
+                // 64), and each full vector is a record read.
                 found.truncate(k.saturating_mul(RERANK_PER_RESULT).max(RERANK_MIN));
-                for c in &found {
-                    // SAFETY: walk results are graph ids, below the row count.
-                    unsafe { touch_lines(self.vectors.row_ptr(c.id) as *const u8, self.config.dim * 4) }
+                if let Some(full) = full {
+                    self.rerank(q, &mut found, full);
                 }
-                for c in found.iter_mut() {
-                    c.dist = metric.distance(q, self.vectors.row(c.id));
-                }
-                found.sort_unstable();
                 found
             }
         };
@@ -282,8 +239,8 @@ impl Hnsw {
     }
 
     /// The f32 walk, compiled once per metric so the kernel inlines into it.
-    fn walk_f32<K: Kernel, A: Fn(u32) -> bool>(&self, q: &[f32], visited: &mut Visited, ef: usize, accept: &A, filtered: bool) -> Vec<Cand> {
-        let measure = F32Rows::<K>::new(q, &self.vectors);
+    fn walk_f32<K: Kernel, A: Fn(u32) -> bool>(&self, rows: &Rows, q: &[f32], visited: &mut Visited, ef: usize, accept: &A, filtered: bool) -> Vec<Cand> {
+        let measure = F32Rows::<K>::new(q, rows);
         self.descend_and_walk(visited, ef, &measure, accept, filtered)
     }
 
@@ -299,4 +256,52 @@ impl Hnsw {
         }
         search_layer(&self.graph, visited, cur, ef, 0, measure, accept, filtered)
     }
+}
+
+/// `link_using` with f32 rows and kernel `K`, compiled once per metric so the kernel inlines into
+/// the construction walk.
+fn link_f32<K: Kernel>(graph: &mut Graph, visited: &mut Visited, config: &HnswConfig, id: u32, level: usize, v: &[f32], rows: &Rows) {
+    let measure = F32Rows::<K>::new(v, rows);
+    let pair = |a: u32, b: u32| K::distance(rows.row(a), rows.row(b));
+    link_using(graph, visited, config, id, level, &measure, &pair);
+}
+
+/// Connects new node `id` on its layers, from the top down: `measure` gives distances from its
+/// vector, `pair` between stored nodes.
+fn link_using<M, P>(graph: &mut Graph, visited: &mut Visited, config: &HnswConfig, id: u32, level: usize, measure: &M, pair: &P)
+where
+    M: Measure,
+    P: Fn(u32, u32) -> f32,
+{
+    let (m, ef) = (config.m, config.ef_construction);
+    let top = graph.max_level();
+    let entry = graph.entry();
+    let mut cur = Cand::new(measure.distance(entry), entry);
+    for l in (level + 1..=top).rev() {
+        cur = greedy_closest(graph, cur, l, measure);
+    }
+    for l in (0..=level.min(top)).rev() {
+        let found = search_layer(graph, visited, cur, ef, l, measure, &|_| true, false);
+        let chosen = select_neighbours(&found, m, pair);
+        graph.set_neighbours(id, l, &chosen);
+        for &nb in &chosen {
+            add_link_using(graph, config, nb, id, l, pair);
+        }
+        cur = found[0];
+    }
+    if level > top {
+        graph.set_entry(id);
+    }
+}
+
+/// Adds the back link `from -> to`; a full list is re-selected with the heuristic.
+fn add_link_using<P: Fn(u32, u32) -> f32>(graph: &mut Graph, config: &HnswConfig, from: u32, to: u32, level: usize, pair: &P) {
+    if graph.push_neighbour(from, level, to) {
+        return;
+    }
+    let mut cands: Vec<Cand> =
+        graph.neighbours(from, level).iter().chain(std::iter::once(&to)).map(|&x| Cand::new(pair(from, x), x)).collect();
+    cands.sort_unstable();
+    let chosen = select_neighbours(&cands, config.capacity(level), pair);
+    graph.set_neighbours(from, level, &chosen);
 }

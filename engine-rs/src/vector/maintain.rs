@@ -12,9 +12,8 @@ use super::config::{HnswConfig, HNSW_NODES_MAX};
 use super::graph::{Graph, NONE};
 use super::heap::Cand;
 use super::hnsw::Hnsw;
-use super::quant::Int8Store;
-use super::rows::Rows;
 use super::measure::{ByFn, Measure};
+use super::store::{fetch_prepared, FullVectors, Store};
 use super::search::search_layer;
 use super::select::select_neighbours;
 use super::visited::Visited;
@@ -117,15 +116,14 @@ impl Hnsw {
             }
         }
         let metric = self.config.metric;
-        let base = self.vectors.row(id).to_vec();
-        let mut cands: Vec<Cand> = live.iter().map(|&x| Cand::new(metric.distance(&base, self.vectors.row(x)), x)).collect();
+        let mut cands: Vec<Cand> = live.iter().map(|&x| Cand::new(self.store.distance(metric, id, x), x)).collect();
         if cands.len() < cap / 4 {
             // Cut off: look the neighbours up from the entry point, as an insert would.
-            cands = self.search_from_entry(&base, level, id);
+            cands = self.search_from_entry(id, level);
         }
         cands.sort_unstable();
-        let vectors = &self.vectors;
-        let pair = |a: u32, b: u32| metric.distance(vectors.row(a), vectors.row(b));
+        let store = &self.store;
+        let pair = |a: u32, b: u32| store.distance(metric, a, b);
         let chosen = select_neighbours(&cands, cap, &pair);
         self.graph.set_neighbours(id, level, &chosen);
         // Back links, as an insert adds them: nodes that tombstones linked to keep in-links.
@@ -137,14 +135,14 @@ impl Hnsw {
         true
     }
 
-    /// Live nodes near `v` on `level` (excluding `skip`), by a walk from the entry point.
-    fn search_from_entry(&self, v: &[f32], level: usize, skip: u32) -> Vec<Cand> {
+    /// Live nodes near node `skip` on `level` (itself excluded), by a walk from the entry point.
+    fn search_from_entry(&self, skip: u32, level: usize) -> Vec<Cand> {
         let metric = self.config.metric;
         let entry = self.graph.entry();
         if entry == NONE || self.graph.level(entry) < level {
             return Vec::new();
         }
-        let measure = ByFn(|x: u32| metric.distance(v, self.vectors.row(x)));
+        let measure = ByFn(|x: u32| self.store.distance(metric, skip, x));
         let mut cur = Cand::new(measure.distance(entry), entry);
         for l in (level + 1..=self.graph.max_level()).rev() {
             cur = super::search::greedy_closest(&self.graph, cur, l, &measure);
@@ -155,15 +153,26 @@ impl Hnsw {
     }
 
     /// A new index of the live vectors, in id order, and the map old id -> new id (`NONE` for
-    /// deleted ids). The caller swaps it in and renumbers its key -> id table.
-    pub fn compact(&self) -> Result<(Hnsw, Vec<u32>)> {
+    /// deleted ids). The caller swaps it in and renumbers its key -> id table. An int8 index
+    /// rebuilds from the full vectors `full` gives. Errors: `InvalidArgument` when an int8
+    /// index's `full` lacks a live vector.
+    pub fn compact(&self, full: Option<FullVectors>) -> Result<(Hnsw, Vec<u32>)> {
         let config: HnswConfig = self.config.clone();
         let mut out = Hnsw::new(config)?;
         let mut remap = vec![NONE; self.len()];
+        let mut v = vec![0f32; self.config.dim];
         for id in 0..self.len() as u32 {
-            if !self.is_deleted(id) {
-                remap[id as usize] = out.insert(self.vectors.row(id))?;
+            if self.is_deleted(id) {
+                continue;
             }
+            let row = match (&self.store, full) {
+                (Store::F32(rows), _) => rows.row(id),
+                (Store::Int8(_), Some(full)) if fetch_prepared(full, self.config.metric, id, &mut v) => &v[..],
+                (Store::Int8(_), _) => {
+                    return Err(Error::invalid_argument(format!("compacting an int8 index needs the full vector of id {}", id)))
+                }
+            };
+            remap[id as usize] = out.insert(row)?;
         }
         Ok((out, remap))
     }
@@ -183,16 +192,7 @@ impl Hnsw {
             }
         }
         let graph = self.graph_without_tombstones(&remap);
-        let dim = self.config.dim;
-        let mut vectors = Rows::new(dim);
-        for id in (0..self.len() as u32).filter(|&id| remap[id as usize] != NONE) {
-            vectors.push(self.vectors.row(id));
-        }
-        if self.int8.is_some() {
-            // Codes are derived from the vectors: recomputing them is one pass.
-            self.int8 = Some(Int8Store::of_rows(&vectors));
-        }
-        self.vectors = vectors;
+        self.store = self.store.retain(|id| remap[id as usize] != NONE);
         self.graph = graph;
         self.deleted = vec![0; (next as usize + 63) / 64];
         self.deleted_count = 0;

@@ -24,6 +24,7 @@ mod rng;
 mod rows;
 mod search;
 mod select;
+mod store;
 mod visited;
 
 #[cfg(test)]
@@ -42,4 +43,5 @@ pub use config::{HnswConfig, Quantization};
 pub use distance::Metric;
 #[allow(unused_imports)]
 pub use hnsw::{Filter, Hnsw};
+pub use store::FullVectors;
 pub use persist::SavedParts;

@@ -6,10 +6,10 @@
 //! ```text
 //! offset  size            field
 //! 0       8               magic "SOCHHNSW"
-//! 8       4               version (1)
+//! 8       4               version (2; 1 is still read)
 //! 12      4               dim
 //! 16      1               metric (distance.rs codes)
-//! 17      1               quantization (0 none, 1 int8; codes are rebuilt from the vectors)
+//! 17      1               quantization (0 none, 1 int8)
 //! 18      2               zero
 //! 20      4               m
 //! 24      4               ef_construction
@@ -20,13 +20,18 @@
 //! 52      4               entry point (u32::MAX when n = 0)
 //! 56      4               U
 //! 60      4               tombstone count
-//! 64      n * dim * 4     vectors, f32, id order
+//! 64      R, padded to 4  vectors, id order: f32 rows (R = n * dim * 4), or for int8 the rows of
+//!                         `quant.rs` (R = n * (16 + dim): scale, offset, code sum, squared norm
+//!                         as f32, then dim codes as i8)
 //! ..      n, padded to 4  levels, u8 per id
 //! ..      n * W0 * 4      layer 0 blocks [count, neighbours.., unused = 0]
 //! ..      U * 4           upper blocks, per id of level L: L blocks [count, neighbours..]
 //! ..      ceil(n/64) * 8  tombstone bitmap, u64 words, bit id % 64 of word id / 64
 //! ..      4               CRC32C of every byte before it
 //! ```
+//!
+//! Version 1 held f32 rows for int8 too (the codes were rebuilt at load); it loads as int8 by
+//! coding them once.
 //!
 //! `from_bytes` checks the length, the CRC, then every field and id, so damage gives `Truncated`,
 //! `Corruption` or `UnsupportedFormat`, never a panic.
@@ -35,13 +40,17 @@ use super::config::{HnswConfig, Quantization, HNSW_LEVEL_MAX, HNSW_NODES_MAX};
 use super::distance::Metric;
 use super::graph::{Graph, NONE};
 use super::hnsw::Hnsw;
+use super::quant::Int8Store;
 use super::rng::Rng;
 use super::rows::Rows;
+use super::store::Store;
 use crate::codec::{crc32c, crc32c_append};
 use crate::error::{Error, ErrorCode, Result};
 
 pub const MAGIC: &[u8; 8] = b"SOCHHNSW";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// The first version, read still: f32 rows whatever the quantization.
+const VERSION_F32_ROWS: u32 = 1;
 pub const HEADER_LEN: usize = 64;
 const WHAT: &str = "the vector index";
 
@@ -59,6 +68,8 @@ fn corrupt(msg: impl std::fmt::Display) -> Error {
 
 /// Byte sizes of the sections after the header, from the header's counts.
 struct Sizes {
+    /// The vectors' bytes, padding excluded.
+    vectors_raw: usize,
     vectors: usize,
     levels: usize,
     level0: usize,
@@ -67,9 +78,13 @@ struct Sizes {
 }
 
 impl Sizes {
-    fn new(n: usize, dim: usize, m: usize, upper_len: usize) -> Option<Sizes> {
+    /// `int8_rows`: the vectors are int8 rows (version 2 with int8), not f32 ones.
+    fn new(n: usize, dim: usize, m: usize, upper_len: usize, int8_rows: bool) -> Option<Sizes> {
+        let row = if int8_rows { Int8Store::row_bytes(dim) } else { dim.checked_mul(4)? };
+        let vectors_raw = n.checked_mul(row)?;
         Some(Sizes {
-            vectors: n.checked_mul(dim)?.checked_mul(4)?,
+            vectors_raw,
+            vectors: vectors_raw.checked_add(3)? / 4 * 4,
             levels: n.checked_add(3)? / 4 * 4,
             level0: n.checked_mul(1 + 2 * m)?.checked_mul(4)?,
             upper: upper_len.checked_mul(4)?,
@@ -108,6 +123,7 @@ fn u32_bytes(values: &[u32]) -> &[u8] {
 #[derive(Debug)]
 pub struct SavedParts {
     header: Vec<u8>,
+    vectors_padding: Vec<u8>,
     levels_padding: Vec<u8>,
     bitmap: Vec<u8>,
     crc: [u8; 4],
@@ -135,7 +151,8 @@ impl Hnsw {
         let c = &self.config;
         let n = self.len();
         let upper = self.graph.upper_raw();
-        let sizes = Sizes::new(n, c.dim, c.m, upper.len()).expect("an index in memory fits usize");
+        let int8_rows = matches!(self.store, Store::Int8(_));
+        let sizes = Sizes::new(n, c.dim, c.m, upper.len(), int8_rows).expect("an index in memory fits usize");
         let mut header = Vec::with_capacity(HEADER_LEN);
         header.extend_from_slice(MAGIC);
         header.extend_from_slice(&VERSION.to_le_bytes());
@@ -154,6 +171,7 @@ impl Hnsw {
         bitmap.resize(words(n), 0);
         let mut parts = SavedParts {
             header,
+            vectors_padding: vec![0; sizes.vectors - sizes.vectors_raw],
             levels_padding: vec![0; sizes.levels - n],
             bitmap: bitmap.iter().flat_map(|w| w.to_le_bytes()).collect(),
             crc: [0; 4],
@@ -173,7 +191,11 @@ impl Hnsw {
     /// since `save_parts` (the caller checks).
     pub fn pieces<'a>(&'a self, parts: &'a SavedParts) -> Vec<&'a [u8]> {
         let mut pieces: Vec<&[u8]> = vec![&parts.header];
-        pieces.extend(self.vectors.chunks().map(f32_bytes));
+        match &self.store {
+            Store::F32(rows) => pieces.extend(rows.chunks().map(f32_bytes)),
+            Store::Int8(codes) => pieces.push(codes.bytes()),
+        }
+        pieces.push(&parts.vectors_padding);
         pieces.push(self.graph.levels());
         pieces.push(&parts.levels_padding);
         pieces.push(u32_bytes(self.graph.level0_raw()));
@@ -203,7 +225,7 @@ impl Hnsw {
             return Err(Error::new(ErrorCode::UnsupportedFormat, format!("{}: not a vector index file (bad magic)", WHAT)));
         }
         let version = le32(bytes, 8);
-        if version != VERSION {
+        if version != VERSION && version != VERSION_F32_ROWS {
             return Err(Error::new(
                 ErrorCode::UnsupportedFormat,
                 format!("{}: format version {} is not supported (this engine reads {})", WHAT, version, VERSION),
@@ -225,7 +247,8 @@ impl Hnsw {
         if bytes[18] != 0 || bytes[19] != 0 || n > HNSW_NODES_MAX || tombstones > n {
             return Err(corrupt("header fields out of range"));
         }
-        let sizes = Sizes::new(n, dim, m, upper_len).ok_or_else(|| corrupt("sizes overflow"))?;
+        let int8_rows = config.quantization == Quantization::Int8 && version != VERSION_F32_ROWS;
+        let sizes = Sizes::new(n, dim, m, upper_len, int8_rows).ok_or_else(|| corrupt("sizes overflow"))?;
         let total = sizes.total().ok_or_else(|| corrupt("sizes overflow"))?;
         if bytes.len() < total {
             return Err(Error::truncated(WHAT));
@@ -243,7 +266,21 @@ impl Hnsw {
             at += len;
             s
         };
-        let vectors = Rows::from_le_bytes(dim, take(sizes.vectors)).map_err(corrupt)?;
+        let vector_bytes = take(sizes.vectors);
+        if vector_bytes[sizes.vectors_raw..].iter().any(|&b| b != 0) {
+            return Err(corrupt("the vectors' padding is not zero"));
+        }
+        let vector_bytes = &vector_bytes[..sizes.vectors_raw];
+        let store = if int8_rows {
+            Store::Int8(Int8Store::from_le_bytes(dim, vector_bytes).map_err(corrupt)?)
+        } else {
+            let rows = Rows::from_le_bytes(dim, vector_bytes).map_err(corrupt)?;
+            match config.quantization {
+                Quantization::None => Store::F32(rows),
+                // A version 1 file: code its rows once.
+                Quantization::Int8 => Store::Int8(Int8Store::of_rows(&rows)),
+            }
+        };
         let level_bytes = take(sizes.levels);
         let levels = level_bytes[..n].to_vec();
         if levels.iter().any(|&l| l as usize > HNSW_LEVEL_MAX) || level_bytes[n..].iter().any(|&b| b != 0) {
@@ -265,6 +302,6 @@ impl Hnsw {
             return Err(corrupt("the entry point does not match the node count"));
         }
         let graph = Graph::from_parts(m, levels, level0, upper, entry).map_err(corrupt)?;
-        Ok(Hnsw::from_parts(config, vectors, graph, deleted, Rng::new(le64(bytes, 40))))
+        Ok(Hnsw::from_parts(config, store, graph, deleted, Rng::new(le64(bytes, 40))))
     }
 }

@@ -120,6 +120,55 @@ impl Int8Store {
         unsafe { touch_lines(row.as_ptr(), row.len()) }
     }
 
+    /// Rows held.
+    pub fn len(&self) -> usize {
+        if self.stride == 0 { 0 } else { self.rows.len() / self.stride }
+    }
+
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Every row's bytes, in id order (the saved form: `persist.rs`).
+    pub fn bytes(&self) -> &[u8] {
+        &self.rows
+    }
+
+    /// Bytes of one row: its parameters, then its codes.
+    pub fn row_bytes(dim: usize) -> usize {
+        PARAMS_BYTES + dim
+    }
+
+    /// Reads rows saved by `bytes`. Errors when they do not fill whole rows, or a row's
+    /// parameters are not finite (codes are any byte).
+    pub fn from_le_bytes(dim: usize, bytes: &[u8]) -> std::result::Result<Int8Store, &'static str> {
+        let mut store = Int8Store::new(dim);
+        if bytes.len() % store.stride != 0 {
+            return Err("the int8 rows do not fill whole rows");
+        }
+        store.rows = bytes.to_vec();
+        for id in 0..store.len() as u32 {
+            let (_, p) = store.codes(id);
+            if !(p.scale.is_finite() && p.offset.is_finite() && p.code_sum.is_finite() && p.norm2.is_finite()) {
+                return Err("an int8 row's parameters hold NaN or infinity");
+            }
+        }
+        Ok(store)
+    }
+
+    /// Appends row `id` of `other` (same dimension) as it is.
+    pub fn push_row_of(&mut self, other: &Int8Store, id: u32) {
+        debug_assert_eq!(self.dim, other.dim);
+        self.rows.extend_from_slice(other.row(id));
+    }
+
+    /// The approximate distance between two stored rows (graph construction and repair).
+    #[inline]
+    pub fn pair_distance(&self, metric: Metric, a: u32, b: u32) -> f32 {
+        let ((ca, pa), (cb, pb)) = (self.codes(a), self.codes(b));
+        metric.distance_from_dot(approx_dot(self.dim, ca, &pa, cb, &pb), pa.norm2, pb.norm2)
+    }
+
     /// Distance from a quantised query to node `id`.
     #[inline]
     pub fn distance(&self, metric: Metric, q: &[i8], qp: &QParams, id: u32) -> f32 {

@@ -1,6 +1,7 @@
 //! Test data: seeded Gaussian clusters, and recall against the exact scan.
 
 use super::hnsw::Hnsw;
+use super::store::FullVectors;
 use super::rng::Rng;
 use super::{HnswConfig, Metric};
 
@@ -41,13 +42,29 @@ pub fn config(dim: usize, metric: Metric) -> HnswConfig {
     HnswConfig::new(dim, metric)
 }
 
+/// The test data as an index's `FullVectors`: id i is `data[i]` (ids are in insert order).
+pub fn full_of(data: &[Vec<f32>]) -> impl Fn(u32, &mut [f32]) -> bool + '_ {
+    move |id, out| match data.get(id as usize) {
+        Some(v) => {
+            out.copy_from_slice(v);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Mean recall@k of `search` (the planner on) against the exact scan.
 pub fn recall(index: &Hnsw, queries: &[Vec<f32>], k: usize, ef: Option<usize>) -> f64 {
+    recall_full(index, queries, k, ef, None)
+}
+
+/// `recall`, both searches given the full vectors (an int8 index re-ranks with them).
+pub fn recall_full(index: &Hnsw, queries: &[Vec<f32>], k: usize, ef: Option<usize>, full: Option<FullVectors>) -> f64 {
     let mut hits = 0usize;
     let mut total = 0usize;
     for q in queries {
-        let exact = index.exact_search(q, k, None).unwrap();
-        let got = index.search(q, k, ef, None).unwrap();
+        let exact = index.exact_search(q, k, None, full).unwrap();
+        let got = index.search(q, k, ef, None, full).unwrap();
         total += exact.len();
         hits += got.iter().filter(|(id, _)| exact.iter().any(|(e, _)| e == id)).count();
     }

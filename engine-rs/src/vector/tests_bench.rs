@@ -25,7 +25,7 @@ fn run(metric: Metric, quantization: Quantization, sigma: f32) {
         let rounds = 5;
         for _ in 0..rounds {
             for q in &qs {
-                index.search(q, 10, Some(ef), None).unwrap();
+                index.search(q, 10, Some(ef), None, None).unwrap();
             }
         }
         let qps = (rounds * qs.len()) as f64 / t.elapsed().as_secs_f64();
@@ -47,7 +47,7 @@ fn run(metric: Metric, quantization: Quantization, sigma: f32) {
     }
     let t = Instant::now();
     for q in &qs {
-        index.exact_search(q, 10, None).unwrap();
+        index.exact_search(q, 10, None, None).unwrap();
     }
     println!("  exact: {:.0} QPS", qs.len() as f64 / t.elapsed().as_secs_f64());
     let t = Instant::now();
@@ -93,7 +93,7 @@ fn bench_compact_100k_128d_30_percent_deleted() {
     }
     println!("with 30% tombstones: recall@10 {:.4}", recall(&index, &qs, 10, None));
     let t = Instant::now();
-    let (rebuilt, _) = index.compact().unwrap();
+    let (rebuilt, _) = index.compact(None).unwrap();
     println!("compact (rebuild): {:.2}s, recall@10 {:.4}", t.elapsed().as_secs_f64(), recall(&rebuilt, &qs, 10, None));
     let t = Instant::now();
     index.purge();

@@ -2,7 +2,7 @@
 
 use super::graph::NONE;
 use super::rng::Rng;
-use super::testdata::{build, clustered, config, queries, recall};
+use super::testdata::{build, clustered, config, full_of, queries, recall, recall_full};
 use super::{Hnsw, HnswConfig, Metric, Quantization};
 use crate::error::ErrorCode;
 
@@ -38,19 +38,32 @@ fn recall_at_10_reaches_0_95_at_default_ef_and_0_99_at_ef_256_for_every_metric()
 }
 
 #[test]
-fn int8_walk_with_f32_rerank_keeps_recall() {
+fn int8_walk_with_f32_rerank_keeps_recall_and_scores_and_a_quarter_of_the_memory() {
     let (data, qs) = (data(), qs(100));
+    let full = full_of(&data);
     for metric in [Metric::Cosine, Metric::L2, Metric::Dot] {
         let mut c = config(DIM, metric);
         c.quantization = Quantization::Int8;
         let index = build(c, &data);
-        let r = recall(&index, &qs, 10, None);
+        let r = recall_full(&index, &qs, 10, None, Some(&full));
         println!("{:?} int8: recall@10 {:.4}", metric, r);
         assert!(r >= 0.95, "{:?} int8 recall {}", metric, r);
-        // Scores are the exact f32 ones after re-ranking.
-        let got = index.search(&qs[0], 1, None, None).unwrap();
-        let exact = index.exact_search(&qs[0], 1, None).unwrap();
-        assert_eq!(got, exact);
+        // Scores are the exact f32 ones after re-ranking: those of an f32 index's exact scan.
+        let f32_index = build(config(DIM, metric), &data);
+        for q in &qs[..10] {
+            let got = index.search(q, 3, None, None, Some(&full)).unwrap();
+            assert_eq!(got, f32_index.exact_search(q, 3, None, None).unwrap(), "{:?}", metric);
+            assert_eq!(index.exact_search(q, 3, None, Some(&full)).unwrap(), got, "{:?}", metric);
+        }
+        // No f32 copy: the index holds 16 + dim bytes a row, not 4 * dim.
+        assert!(index.vector(0).is_none());
+        let saved = f32_index.to_bytes().len() - index.to_bytes().len();
+        assert_eq!(saved, data.len() * (4 * DIM - (16 + DIM)), "{:?}", metric);
+        // Without the full vectors it still answers, ranked by the codes.
+        let coded = index.search(&qs[0], 10, None, None, None).unwrap();
+        assert_eq!(coded.len(), 10);
+        let overlap = coded.iter().filter(|(id, _)| f32_index.exact_search(&qs[0], 10, None, None).unwrap().iter().any(|(e, _)| e == id)).count();
+        assert!(overlap >= 7, "{:?}: {} of 10 by codes alone", metric, overlap);
     }
 }
 
@@ -62,7 +75,7 @@ fn filtered_search_returns_only_matches_and_k_of_them_whenever_k_exist() {
     let index = build(config(DIM, Metric::L2), &data);
     // From half the ids down to 3 ids, and one filter correlated with position (a cluster).
     let cluster_of_first: Vec<bool> = {
-        let first = index.exact_search(&qs[0], 150, None).unwrap();
+        let first = index.exact_search(&qs[0], 150, None, None).unwrap();
         let mut keep = vec![false; N];
         first.iter().for_each(|(id, _)| keep[*id as usize] = true);
         keep
@@ -81,9 +94,9 @@ fn filtered_search_returns_only_matches_and_k_of_them_whenever_k_exist() {
         // Planned search (exact scan or walk) and the walk alone, both against the oracle.
         let (mut hits, mut walk_hits, mut total) = (0, 0, 0);
         for q in &qs {
-            let exact = index.exact_search(q, 10, Some(f)).unwrap();
-            let got = index.search(q, 10, None, Some(f)).unwrap();
-            let walked = index.search_graph(q, 10, None, Some(f)).unwrap();
+            let exact = index.exact_search(q, 10, Some(f), None).unwrap();
+            let got = index.search(q, 10, None, Some(f), None).unwrap();
+            let walked = index.search_graph(q, 10, None, Some(f), None).unwrap();
             for (label, res) in [("search", &got), ("walk", &walked)] {
                 assert!(res.iter().all(|(id, _)| f(*id)), "{} {}: a result fails the filter", label, name);
                 assert!(res.windows(2).all(|w| w[0].1 >= w[1].1), "{} {}: not best first", label, name);
@@ -121,7 +134,7 @@ fn deleted_ids_are_never_returned_and_recall_holds_after_20_percent_deletes_and_
     assert_eq!(index.live_len(), N - dead.iter().filter(|d| **d).count());
     let check = |index: &Hnsw, stage: &str| {
         for q in &qs {
-            for (id, _) in index.search(q, 10, None, None).unwrap() {
+            for (id, _) in index.search(q, 10, None, None, None).unwrap() {
                 assert!(!dead[id as usize], "{}: deleted id {} returned", stage, id);
             }
         }
@@ -141,11 +154,11 @@ fn deleted_ids_are_never_returned_and_recall_holds_after_20_percent_deletes_and_
     assert!(!dead[index.graph.entry() as usize]);
     // Inserting after repair keeps working; compacting renumbers the live ids densely.
     let extra = index.insert(&qs[0]).unwrap();
-    assert_eq!(index.search(&qs[0], 1, None, None).unwrap()[0].0, extra);
-    let (compact, remap) = index.compact().unwrap();
+    assert_eq!(index.search(&qs[0], 1, None, None, None).unwrap()[0].0, extra);
+    let (compact, remap) = index.compact(None).unwrap();
     assert_eq!(compact.len(), index.live_len());
     assert!(remap.iter().enumerate().all(|(old, &new)| (new == NONE) == index.is_deleted(old as u32)));
-    assert_eq!(compact.search(&qs[0], 1, None, None).unwrap()[0].0, remap[extra as usize]);
+    assert_eq!(compact.search(&qs[0], 1, None, None, None).unwrap()[0].0, remap[extra as usize]);
 }
 
 #[test]
@@ -154,9 +167,9 @@ fn update_moves_a_vector_to_a_new_id_and_the_old_one_is_gone() {
     let mut index = build(config(DIM, Metric::L2), &data[..500]);
     let new_id = index.update(7, &data[900]).unwrap();
     assert_eq!(new_id, 500);
-    let got = index.search(&data[900], 3, None, None).unwrap();
+    let got = index.search(&data[900], 3, None, None, None).unwrap();
     assert_eq!(got[0], (500, -0.0));
-    assert!(index.search(&data[7], 50, None, None).unwrap().iter().all(|(id, _)| *id != 7));
+    assert!(index.search(&data[7], 50, None, None, None).unwrap().iter().all(|(id, _)| *id != 7));
     assert_eq!(index.update(7, &data[1]).unwrap_err().code, ErrorCode::InvalidArgument);
     assert_eq!(index.update(8, &[1.0]).unwrap_err().code, ErrorCode::InvalidArgument);
     assert!(!index.is_deleted(8), "a failed update leaves the old vector");
@@ -177,12 +190,12 @@ fn bad_vectors_are_rejected_and_nothing_is_inserted() {
     ];
     for v in bad {
         assert_eq!(index.insert(v).unwrap_err().code, ErrorCode::InvalidArgument, "{:?}", v);
-        assert_eq!(index.search(v, 1, None, None).unwrap_err().code, ErrorCode::InvalidArgument);
+        assert_eq!(index.search(v, 1, None, None, None).unwrap_err().code, ErrorCode::InvalidArgument);
     }
     assert_eq!(index.len(), 1);
-    assert_eq!(index.vectors.len(), 1, "no row of a rejected vector");
-    assert_eq!(index.search(&[1.0, 0.0, 0.0, 0.0], 100_000, None, None).unwrap_err().code, ErrorCode::InvalidArgument);
-    assert_eq!(index.search(&[1.0, 0.0, 0.0, 0.0], 1, Some(0), None).unwrap_err().code, ErrorCode::InvalidArgument);
+    assert_eq!(index.store.len(), 1, "no row of a rejected vector");
+    assert_eq!(index.search(&[1.0, 0.0, 0.0, 0.0], 100_000, None, None, None).unwrap_err().code, ErrorCode::InvalidArgument);
+    assert_eq!(index.search(&[1.0, 0.0, 0.0, 0.0], 1, Some(0), None, None).unwrap_err().code, ErrorCode::InvalidArgument);
     let mut c = config(4, Metric::L2);
     c.m = 1;
     assert_eq!(Hnsw::new(c).unwrap_err().code, ErrorCode::InvalidArgument);
@@ -192,12 +205,12 @@ fn bad_vectors_are_rejected_and_nothing_is_inserted() {
 #[test]
 fn small_and_empty_indexes_answer_exactly() {
     let mut index = Hnsw::new(config(2, Metric::Dot)).unwrap();
-    assert!(index.search(&[1.0, 1.0], 5, None, None).unwrap().is_empty());
+    assert!(index.search(&[1.0, 1.0], 5, None, None, None).unwrap().is_empty());
     for v in [[1.0f32, 0.0], [0.0, 2.0], [3.0, 3.0]] {
         index.insert(&v).unwrap();
     }
-    assert_eq!(index.search(&[1.0, 1.0], 0, None, None).unwrap(), vec![]);
-    assert_eq!(index.search(&[1.0, 1.0], 5, None, None).unwrap(), vec![(2, 6.0), (1, 2.0), (0, 1.0)]);
+    assert_eq!(index.search(&[1.0, 1.0], 0, None, None, None).unwrap(), vec![]);
+    assert_eq!(index.search(&[1.0, 1.0], 5, None, None, None).unwrap(), vec![(2, 6.0), (1, 2.0), (0, 1.0)]);
 }
 
 #[test]
@@ -220,7 +233,7 @@ fn exact_search_equals_a_sort_of_every_distance_across_scan_blocks_and_chunks() 
                 all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 for k in [1usize, 10, 300, 800] {
                     let want: Vec<(u32, f32)> = all.iter().take(k).cloned().collect();
-                    assert_eq!(index.exact_search(&q, k, None).unwrap(), want, "{:?} dim {} k {}", metric, dim, k);
+                    assert_eq!(index.exact_search(&q, k, None, None).unwrap(), want, "{:?} dim {} k {}", metric, dim, k);
                 }
             }
         }
@@ -235,7 +248,7 @@ fn exact_search_returns_k_rows_even_when_distances_overflow_to_infinity() {
             index.insert(&v).unwrap();
         }
         // L2: (1e30 + 1e30)^2 overflows; dot: -(-1e30 * 1e30 * 2) overflows.
-        let found = index.exact_search(&[-1e30, -1e30], 3, None).unwrap();
+        let found = index.exact_search(&[-1e30, -1e30], 3, None, None).unwrap();
         assert_eq!(found.len(), 3, "{:?}: {:?}", metric, found);
     }
 }
@@ -255,8 +268,8 @@ fn same_seed_and_inserts_build_the_same_graph() {
 fn a_filter_that_searches_the_same_index_does_not_panic() {
     let data = &data()[..300];
     let index = build(HnswConfig::new(DIM, Metric::L2), data);
-    let inner = |id: u32| index.search(&data[0], 1, None, None).map(|r| r[0].0 != id).unwrap_or(false);
-    let got = index.search_graph(&data[0], 5, None, Some(&inner)).unwrap();
+    let inner = |id: u32| index.search(&data[0], 1, None, None, None).map(|r| r[0].0 != id).unwrap_or(false);
+    let got = index.search_graph(&data[0], 5, None, Some(&inner), None).unwrap();
     assert!(got.len() == 5 && got.iter().all(|(id, _)| *id != 0));
 }
 
@@ -272,24 +285,29 @@ fn purge_drops_tombstones_renumbers_in_order_and_keeps_exact_results_and_recall(
             index.delete(rng.next_u32() % N as u32).unwrap();
         }
         index.delete(index.graph.entry()).unwrap();
-        let before: Vec<Vec<(u32, f32)>> = qs.iter().map(|q| index.exact_search(q, 10, None).unwrap()).collect();
+        let full = full_of(&data);
+        let before: Vec<Vec<(u32, f32)>> = qs.iter().map(|q| index.exact_search(q, 10, None, Some(&full)).unwrap()).collect();
         let live = index.live_len();
         let remap = index.purge();
         assert_eq!((index.len(), index.live_len()), (live, live), "{:?}", quantization);
         // Old order kept: the live old ids map to 0, 1, 2, ...
         let kept: Vec<u32> = remap.iter().copied().filter(|&new| new != NONE).collect();
         assert_eq!(kept, (0..live as u32).collect::<Vec<u32>>());
+        // The caller's vectors, renumbered as the index was, plus the one inserted below.
+        let mut live_data: Vec<Vec<f32>> = data.iter().zip(&remap).filter(|(_, &new)| new != NONE).map(|(v, _)| v.clone()).collect();
+        live_data.push(qs[0].clone());
+        let full = full_of(&live_data);
         for (q, before) in qs.iter().zip(&before) {
             let renumbered: Vec<(u32, f32)> = before.iter().map(|&(id, s)| (remap[id as usize], s)).collect();
-            assert_eq!(index.exact_search(q, 10, None).unwrap(), renumbered);
+            assert_eq!(index.exact_search(q, 10, None, Some(&full)).unwrap(), renumbered);
         }
-        let r = recall(&index, &qs, 10, None);
+        let r = recall_full(&index, &qs, 10, None, Some(&full));
         assert!(r >= 0.95, "{:?}: recall {} after purge", quantization, r);
         // Still a working index: a new vector is found first, and the bytes round-trip.
         let extra = index.insert(&qs[0]).unwrap();
         assert_eq!(extra as usize, live);
-        assert_eq!(index.search(&qs[0], 1, None, None).unwrap()[0].0, extra);
+        assert_eq!(index.search(&qs[0], 1, None, None, Some(&full)).unwrap()[0].0, extra);
         let loaded = Hnsw::from_bytes(&index.to_bytes()).unwrap();
-        assert_eq!(loaded.search(&qs[1], 10, None, None).unwrap(), index.search(&qs[1], 10, None, None).unwrap());
+        assert_eq!(loaded.search(&qs[1], 10, None, None, Some(&full)).unwrap(), index.search(&qs[1], 10, None, None, Some(&full)).unwrap());
     }
 }

@@ -29,8 +29,8 @@ fn round_trip_gives_identical_results_and_later_inserts_match() {
         assert_eq!((loaded.len(), loaded.live_len()), (index.len(), index.live_len()));
         let odd = |id: u32| id % 2 == 1;
         for qv in &queries {
-            assert_eq!(loaded.search(qv, 10, None, None).unwrap(), index.search(qv, 10, None, None).unwrap());
-            assert_eq!(loaded.search(qv, 10, Some(20), Some(&odd)).unwrap(), index.search(qv, 10, Some(20), Some(&odd)).unwrap());
+            assert_eq!(loaded.search(qv, 10, None, None, None).unwrap(), index.search(qv, 10, None, None, None).unwrap());
+            assert_eq!(loaded.search(qv, 10, Some(20), Some(&odd), None).unwrap(), index.search(qv, 10, Some(20), Some(&odd), None).unwrap());
         }
         // The level PRNG state was saved: inserting into both keeps them identical.
         for qv in &queries[..5] {
@@ -111,4 +111,44 @@ fn damage_under_a_valid_checksum_is_corruption_not_a_panic() {
     let mut other = bytes.clone();
     other[0] = b'X';
     assert_eq!(Hnsw::from_bytes(&other).unwrap_err().code, ErrorCode::UnsupportedFormat);
+}
+
+#[test]
+fn int8_rows_with_damaged_parameters_or_padding_are_corruption() {
+    // dim 23: int8 rows of 39 bytes, so the vectors end with padding.
+    let data = clustered(40, 23, 4, 0.4, 9);
+    let mut c = config(23, Metric::L2);
+    c.quantization = Quantization::Int8;
+    let bytes = build(c, &data).to_bytes();
+    let put = |b: &mut Vec<u8>, at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    let padding_at = HEADER_LEN + 40 * 39;
+    let cases: Vec<NamedEdit> = vec![
+        ("NaN scale", Box::new(move |b| put(b, HEADER_LEN, f32::NAN.to_bits()))),
+        ("infinite norm", Box::new(move |b| put(b, HEADER_LEN + 39 * 5 + 12, f32::INFINITY.to_bits()))),
+        ("non-zero padding", Box::new(move |b| b[padding_at] = 1)),
+    ];
+    for (name, edit) in &cases {
+        let err = Hnsw::from_bytes(&forge(&bytes, &**edit)).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Corruption, "{}: {}", name, err);
+    }
+}
+
+#[test]
+fn a_version_1_int8_file_with_f32_rows_loads_as_codes() {
+    // Version 1 saved f32 rows whatever the quantization: an f32 file relabelled is one.
+    let (index, queries) = sample(Metric::L2, Quantization::None, 300);
+    let v1 = forge(&index.to_bytes(), &|b| {
+        b[8..12].copy_from_slice(&1u32.to_le_bytes());
+        b[17] = Quantization::Int8 as u8;
+    });
+    let loaded = Hnsw::from_bytes(&v1).unwrap();
+    assert!(loaded.vector(0).is_none(), "loaded as codes");
+    assert_eq!(loaded.config().quantization, Quantization::Int8);
+    assert!(loaded.to_bytes().len() < v1.len(), "saved again as version 2 int8 rows");
+    // Ranked by codes alone, it still finds what the f32 index finds.
+    for q in &queries[..5] {
+        let want = index.exact_search(q, 5, None, None).unwrap();
+        let got = loaded.search(q, 5, Some(64), None, None).unwrap();
+        assert!(got.iter().filter(|(id, _)| want.iter().any(|(w, _)| w == id)).count() >= 4);
+    }
 }

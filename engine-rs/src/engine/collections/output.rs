@@ -7,6 +7,8 @@
 //!  content_len u32 (0xFFFFFFFF: none) | content | vector_dim u32 | f32 * vector_dim)*
 //! ```
 
+use std::cell::RefCell;
+
 use super::collection::Collection;
 use super::request::{SearchRequest, FLAG_INCLUDE_VECTORS};
 use super::search::{search_collection, Hit};
@@ -50,13 +52,29 @@ impl Engine {
         let request = SearchRequest::decode(request)?;
         // Documents committed but not yet visible are skipped: ask for more when some may be.
         let wanted = if self.last_seq > self.visible_seq { request.k.saturating_mul(2) } else { request.k };
-        let hits = search_collection(collection, &request, std::cmp::min(wanted, SEARCH_K_MAX))?;
         let (namespace, name) = parse_collection_key(key)?;
         // Every document key is this prefix plus the id (`PREFIX 'd' ns 00 col 00 id`): built
         // once, so each result skips re-validating the names and a fresh allocation.
         let mut doc_key = document_key(namespace, name, "_")?;
         doc_key.pop();
         let prefix_len = doc_key.len();
+        // An int8 index keeps no f32 vectors: it re-ranks with its documents' own, read at the
+        // state the indexes follow (`last_seq`).
+        let reader_key = RefCell::new(doc_key.clone());
+        let full = |internal: u32, out: &mut [f32]| -> bool {
+            let slot = match collection.slot(internal) {
+                Some(slot) => slot,
+                None => return false,
+            };
+            let mut key = reader_key.borrow_mut();
+            key.truncate(prefix_len);
+            key.extend_from_slice(slot.id.as_bytes());
+            match self.read_at(&key, self.last_seq).map(record_parts) {
+                Some(Ok(record)) => copy_le_f32s(record.vector_bytes, out),
+                _ => false,
+            }
+        };
+        let hits = search_collection(collection, &request, std::cmp::min(wanted, SEARCH_K_MAX), &full)?;
         let mut count = 0;
         for hit in hits {
             if count as usize == request.k {
@@ -76,6 +94,18 @@ impl Engine {
         }
         Ok(count)
     }
+}
+
+/// Copies little-endian f32 `bytes` (checked finite when the record was written) into `out`;
+/// false when the lengths differ.
+fn copy_le_f32s(bytes: &[u8], out: &mut [f32]) -> bool {
+    if bytes.len() != out.len() * 4 {
+        return false;
+    }
+    for (slot, b) in out.iter_mut().zip(bytes.chunks_exact(4)) {
+        *slot = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    }
+    true
 }
 
 fn encode_result(hit: &Hit, id: &str, record: &[u8], include_vector: bool, out: &mut Vec<u8>) -> Result<()> {

@@ -13,6 +13,7 @@ use crate::doc::Filter;
 use crate::error::Result;
 use crate::limits::SEARCH_K_MAX;
 use crate::text::{fuse_linear, fuse_rrf};
+use crate::vector::FullVectors;
 
 /// Candidates each side brings to a hybrid fusion, per result asked for: a document ranked
 /// modestly on both sides can still win.
@@ -28,13 +29,14 @@ pub struct Hit {
     pub text_score: f32,
 }
 
-/// The best `n` documents for `request`, best first.
-pub fn search_collection(collection: &Collection, request: &SearchRequest, n: usize) -> Result<Vec<Hit>> {
+/// The best `n` documents for `request`, best first. `full` gives a document's vector by internal
+/// id (an int8 index re-ranks with it).
+pub fn search_collection(collection: &Collection, request: &SearchRequest, n: usize, full: FullVectors) -> Result<Vec<Hit>> {
     let accept = |id: u32| matches_filter(collection, request.filter.as_ref(), id);
     let filter: Option<&dyn Fn(u32) -> bool> = if request.filter.is_some() { Some(&accept) } else { None };
     match (&request.vector, &request.text) {
         (Some(query), None) => {
-            let hits = vector_hits(collection, request, query, n, filter)?;
+            let hits = vector_hits(collection, request, query, n, filter, full)?;
             Ok(hits
                 .into_iter()
                 .map(|(internal, s)| Hit { internal, score: s, vector_score: s, text_score: f32::NAN })
@@ -47,7 +49,7 @@ pub fn search_collection(collection: &Collection, request: &SearchRequest, n: us
                 .map(|(internal, s)| Hit { internal, score: s, vector_score: f32::NAN, text_score: s })
                 .collect())
         }
-        (Some(query), Some(text)) => hybrid(collection, request, query, text, n, filter),
+        (Some(query), Some(text)) => hybrid(collection, request, query, text, n, filter, full),
         (None, None) => Ok(Vec::new()),
     }
 }
@@ -66,13 +68,14 @@ fn vector_hits(
     query: &[f32],
     n: usize,
     filter: Option<&dyn Fn(u32) -> bool>,
+    full: FullVectors,
 ) -> Result<Vec<(u32, f32)>> {
     if request.has(FLAG_EXACT) {
-        return collection.hnsw.exact_search(query, n, filter);
+        return collection.hnsw.exact_search(query, n, filter, Some(full));
     }
     // The record's efSearch, not the graph's: a rewritten record may have changed it.
     let ef = request.ef_search.unwrap_or(collection.config.hnsw.ef_search);
-    collection.hnsw.search(query, n, Some(ef), filter)
+    collection.hnsw.search(query, n, Some(ef), filter, Some(full))
 }
 
 fn text_hits(collection: &Collection, text: &str, n: usize, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<(u32, f32)> {
@@ -89,9 +92,10 @@ fn hybrid(
     text: &str,
     n: usize,
     filter: Option<&dyn Fn(u32) -> bool>,
+    full: FullVectors,
 ) -> Result<Vec<Hit>> {
     let candidates = std::cmp::min(n.saturating_mul(HYBRID_CANDIDATES_PER_RESULT), SEARCH_K_MAX);
-    let vector = vector_hits(collection, request, query, candidates, filter)?;
+    let vector = vector_hits(collection, request, query, candidates, filter, full)?;
     let text_list = text_hits(collection, text, candidates, filter);
     let fused = if request.has(FLAG_FUSION_RRF) {
         fuse_rrf(&[&vector, &text_list], n)
