@@ -42,6 +42,12 @@ pub const RECORD_DIM_MAX: usize = 4096;
 pub const COLLECTION_TOMBSTONE_PERCENT_MAX: usize = 20;
 /// Fewest tombstones worth a compaction: spares small collections a renumbering at every checkpoint.
 pub const COLLECTION_TOMBSTONES_MIN_COMPACT: usize = 256;
+/// Fewest graph nodes worth laying out for locality at a checkpoint: smaller graphs sit in the
+/// CPU caches anyway.
+pub const COLLECTION_LAYOUT_NODES_MIN: usize = 8192;
+/// Nodes added since the last layout, as a percentage of all, over which a checkpoint lays the
+/// graph out again: each node is moved O(1) times on average as a collection grows.
+pub const COLLECTION_LAYOUT_PERCENT_NEW: usize = 25;
 /// Namespace and collection names: bytes, at least 1.
 pub const NAME_SIZE_MAX: usize = 128;
 /// Document ids: bytes of UTF-8, at least 1.

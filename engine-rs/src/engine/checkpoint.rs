@@ -35,7 +35,8 @@ pub struct CheckpointOutput {
 impl Engine {
     /// Writes a checkpoint. `None` when nothing changed since the last one and `force` is false.
     /// `force` also folds every live segment into one (a full compaction). Collections over the
-    /// tombstone limits (with `force`, any holding a tombstone) are compacted first.
+    /// tombstone limits (with `force`, any holding a tombstone) are compacted first, and large
+    /// graphs with many new nodes laid out for locality (`collections/layout.rs`).
     /// Errors: `InvalidState` while WAL records are pending (take and persist them first).
     pub fn checkpoint(&mut self, force: bool) -> Result<Option<CheckpointOutput>> {
         self.require_open()?;
@@ -47,8 +48,10 @@ impl Engine {
             return Ok(None);
         }
         let segment_id = self.next_segment_id;
-        // Dropping tombstones changes no count, id or exact result, so it may come first.
+        // Dropping tombstones and laying graphs out change no count, id or exact result (but the
+        // order of exact ties), so they may come first.
         self.compact_collections(force)?;
+        self.lay_out_collections()?;
         // Then the one step that can fail: nothing else has changed yet.
         let index_files = self.encode_changed_indexes(segment_id + 1)?;
         let fold = if force { self.segments.len() } else { self.fold_count() };

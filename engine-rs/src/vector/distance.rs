@@ -224,7 +224,8 @@ fn reduce(acc: &[f32; LANES]) -> f32 {
 
 /// Scales `v` to unit length in place. Returns false for a zero vector (no direction).
 pub fn normalize(v: &mut [f32]) -> bool {
-    let norm = dot_scalar(v, v).sqrt();
+    // `dot` sums as `dot_scalar` does, so native and wasm builds agree to the bit.
+    let norm = dot(v, v).sqrt();
     if !norm.is_finite() || norm <= 0.0 {
         return false;
     }

@@ -10,13 +10,13 @@ use super::config::{HnswConfig, Quantization, HNSW_EF_MAX, HNSW_LEVEL_MAX, HNSW_
 use super::distance::{normalize, CosineKernel, DotKernel, Kernel, L2Kernel, Metric};
 use super::graph::{Graph, NONE};
 use super::heap::Cand;
-use super::measure::{F32Rows, Measure};
+use super::measure::{touch_lines, F32Rows, Measure};
 use super::quant::{Int8Query, Int8Store};
 use super::rng::Rng;
 use super::rows::{first_non_finite, Rows};
 use super::search::{greedy_closest, search_layer};
 use super::select::select_neighbours;
-use super::store::{fetch_prepared, FullVectors, Store};
+use super::store::{load_prepared, FullVectors, Store};
 use super::visited::Visited;
 use crate::error::{Error, ErrorCode, Result};
 
@@ -190,9 +190,15 @@ impl Hnsw {
     /// vector `full` lacks keeps its code distance (never dropped).
     fn rerank(&self, q: &[f32], found: &mut Vec<Cand>, full: FullVectors) {
         let metric = self.config.metric;
+        let rows: Vec<Option<&[u8]>> = found.iter().map(|c| full(c.id)).collect();
+        // Every row starts loading before any is measured, so their cache misses overlap.
+        for row in rows.iter().flatten() {
+            // SAFETY: a live slice.
+            unsafe { touch_lines(row.as_ptr(), row.len()) }
+        }
         let mut v = vec![0f32; self.config.dim];
-        for c in found.iter_mut() {
-            if fetch_prepared(full, metric, c.id, &mut v) {
+        for (c, row) in found.iter_mut().zip(&rows) {
+            if matches!(row, Some(bytes) if load_prepared(bytes, metric, &mut v)) {
                 c.dist = metric.distance(q, &v);
             }
         }

@@ -199,12 +199,67 @@ impl Hnsw {
         remap
     }
 
+    /// Renumbers every node: new id `i` is old id `order[i]` (a permutation of the ids). Returns
+    /// the map old id -> new id.
+    pub fn permute(&mut self, order: &[u32]) -> Vec<u32> {
+        assert_eq!(order.len(), self.len(), "a permutation of every id");
+        let mut remap = vec![NONE; self.len()];
+        for (new, &old) in order.iter().enumerate() {
+            assert!(remap[old as usize] == NONE, "id {} twice in the order", old);
+            remap[old as usize] = new as u32;
+        }
+        let graph = self.graph_renumbered(order, &remap);
+        self.store = self.store.gather(order);
+        let mut deleted = vec![0u64; self.deleted.len()];
+        for (new, &old) in order.iter().enumerate() {
+            if self.is_deleted(old) {
+                deleted[new / 64] |= 1u64 << (new % 64);
+            }
+        }
+        self.deleted = deleted;
+        self.graph = graph;
+        remap
+    }
+
+    /// Ids in breadth-first order over layer 0 from the entry point (unreached ones after, in id
+    /// order): nodes a walk meets together end up near each other in memory.
+    pub fn locality_order(&self) -> Vec<u32> {
+        let n = self.len();
+        let mut order = Vec::with_capacity(n);
+        let mut seen = vec![false; n];
+        let entry = self.graph.entry();
+        if entry != NONE {
+            seen[entry as usize] = true;
+            order.push(entry);
+            let mut at = 0;
+            while at < order.len() {
+                let id = order[at];
+                at += 1;
+                for &nb in self.graph.neighbours(id, 0) {
+                    if !seen[nb as usize] {
+                        seen[nb as usize] = true;
+                        order.push(nb);
+                    }
+                }
+            }
+        }
+        order.extend((0..n as u32).filter(|&id| !seen[id as usize]));
+        order
+    }
+
     /// The live nodes' lists, renumbered by `remap`. After `repair` no live node links to a
     /// tombstone, so every neighbour maps.
     fn graph_without_tombstones(&self, remap: &[u32]) -> Graph {
+        let order: Vec<u32> = (0..self.len() as u32).filter(|&id| remap[id as usize] != NONE).collect();
+        self.graph_renumbered(&order, remap)
+    }
+
+    /// The lists of the nodes `order` gives (in that order), renumbered by `remap`; every
+    /// neighbour of them must map.
+    fn graph_renumbered(&self, order: &[u32], remap: &[u32]) -> Graph {
         let m = self.config.m;
         let (mut levels, mut level0, mut upper) = (Vec::new(), Vec::new(), Vec::new());
-        for id in (0..self.len() as u32).filter(|&id| remap[id as usize] != NONE) {
+        for &id in order {
             let level = self.graph.level(id);
             levels.push(level as u8);
             for l in 0..=level {

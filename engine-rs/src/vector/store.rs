@@ -9,9 +9,10 @@ use super::distance::{normalize, Metric};
 use super::quant::Int8Store;
 use super::rows::Rows;
 
-/// Writes the full vector of node `id` into `out` (`dim` long), as it was inserted (not
-/// normalised). Returns false when the caller does not have it.
-pub type FullVectors<'a> = &'a dyn Fn(u32, &mut [f32]) -> bool;
+/// The full vector of node `id` as the caller keeps it: `dim` little-endian f32s, as inserted
+/// (not normalised); None when the caller does not have it. Borrowed, not copied, so a re-rank
+/// can start loading every candidate's bytes before it measures any.
+pub type FullVectors<'a> = &'a dyn Fn(u32) -> Option<&'a [u8]>;
 
 #[derive(Clone, Debug)]
 pub enum Store {
@@ -46,7 +47,13 @@ impl Store {
 
     /// The rows of the ids `keep` accepts, in id order.
     pub fn retain(&self, keep: impl Fn(u32) -> bool) -> Store {
-        let ids = (0..self.len() as u32).filter(|&id| keep(id));
+        let ids: Vec<u32> = (0..self.len() as u32).filter(|&id| keep(id)).collect();
+        self.gather(&ids)
+    }
+
+    /// The rows of `ids`, in that order.
+    pub fn gather(&self, ids: &[u32]) -> Store {
+        let ids = ids.iter().copied();
         match self {
             Store::F32(rows) => {
                 let mut out = Rows::new(rows.dim());
@@ -65,5 +72,22 @@ impl Store {
 /// Fetches node `id`'s full vector into `out` and prepares it as an insert would have (unit
 /// length for cosine): false when `full` lacks it.
 pub fn fetch_prepared(full: FullVectors, metric: Metric, id: u32, out: &mut [f32]) -> bool {
-    full(id, out) && (metric != Metric::Cosine || normalize(out))
+    full(id).map_or(false, |bytes| load_prepared(bytes, metric, out))
+}
+
+/// Reads little-endian f32 `bytes` into `out` and prepares them as an insert would have: false
+/// when the length is not `out`'s.
+pub fn load_prepared(bytes: &[u8], metric: Metric, out: &mut [f32]) -> bool {
+    if bytes.len() != out.len() * 4 {
+        return false;
+    }
+    if cfg!(target_endian = "little") {
+        // SAFETY: `out` holds exactly `bytes.len()` bytes and every bit pattern is an f32.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), out.as_mut_ptr() as *mut u8, bytes.len()) };
+    } else {
+        for (slot, b) in out.iter_mut().zip(bytes.chunks_exact(4)) {
+            *slot = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        }
+    }
+    metric != Metric::Cosine || normalize(out)
 }

@@ -42,15 +42,10 @@ pub fn config(dim: usize, metric: Metric) -> HnswConfig {
     HnswConfig::new(dim, metric)
 }
 
-/// The test data as an index's `FullVectors`: id i is `data[i]` (ids are in insert order).
-pub fn full_of(data: &[Vec<f32>]) -> impl Fn(u32, &mut [f32]) -> bool + '_ {
-    move |id, out| match data.get(id as usize) {
-        Some(v) => {
-            out.copy_from_slice(v);
-            true
-        }
-        None => false,
-    }
+/// The test data as little-endian bytes, the form `FullVectors` gives: a test's `full` is
+/// `|id| rows.get(id as usize).map(|r| &r[..])` (ids are in insert order).
+pub fn le_rows(data: &[Vec<f32>]) -> Vec<Vec<u8>> {
+    data.iter().map(|v| v.iter().flat_map(|x| x.to_le_bytes()).collect()).collect()
 }
 
 /// Mean recall@k of `search` (the planner on) against the exact scan.

@@ -100,3 +100,38 @@ fn bench_compact_100k_128d_30_percent_deleted() {
     println!("purge (repair + drop): {:.2}s, recall@10 {:.4}", t.elapsed().as_secs_f64(), recall(&index, &qs, 10, None));
     assert_eq!(index.len(), rebuilt.len());
 }
+
+/// Walk speed before and after renumbering nodes in breadth-first order (memory locality):
+/// `cargo test --release --lib bench_locality -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_locality_order() {
+    let n = std::env::var("BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let dim = std::env::var("BENCH_DIM").ok().and_then(|v| v.parse().ok()).unwrap_or(128);
+    let sigma = std::env::var("BENCH_SIGMA").ok().and_then(|v| v.parse().ok()).unwrap_or(0.5);
+    let clusters = 100;
+    let data = clustered(n, dim, clusters, sigma, 11);
+    let qs = queries(1000, dim, clusters, sigma, 11);
+    let mut index = build(HnswConfig::new(dim, Metric::Cosine), &data);
+    let time = |index: &super::Hnsw| {
+        let mut best = 0f64;
+        for _ in 0..5 {
+            let t = Instant::now();
+            for q in &qs {
+                index.search(q, 10, Some(64), None, None).unwrap();
+            }
+            best = best.max(qs.len() as f64 / t.elapsed().as_secs_f64());
+        }
+        best
+    };
+    let r0 = recall(&index, &qs[..200], 10, Some(64));
+    let before = time(&index);
+    let t = Instant::now();
+    let order = index.locality_order();
+    index.permute(&order);
+    println!("reorder {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    let after = time(&index);
+    let r1 = recall(&index, &qs[..200], 10, Some(64));
+    let again = time(&index);
+    println!("{} x {}: before {:.0} QPS (recall {:.4}), after {:.0} / {:.0} QPS (recall {:.4})", n, dim, before, r0, after, again, r1);
+}

@@ -2,7 +2,7 @@
 
 use super::graph::NONE;
 use super::rng::Rng;
-use super::testdata::{build, clustered, config, full_of, queries, recall, recall_full};
+use super::testdata::{build, clustered, config, le_rows, queries, recall, recall_full};
 use super::{Hnsw, HnswConfig, Metric, Quantization};
 use crate::error::ErrorCode;
 
@@ -40,7 +40,8 @@ fn recall_at_10_reaches_0_95_at_default_ef_and_0_99_at_ef_256_for_every_metric()
 #[test]
 fn int8_walk_with_f32_rerank_keeps_recall_and_scores_and_a_quarter_of_the_memory() {
     let (data, qs) = (data(), qs(100));
-    let full = full_of(&data);
+    let rows = le_rows(&data);
+    let full = |id: u32| rows.get(id as usize).map(|r| &r[..]);
     for metric in [Metric::Cosine, Metric::L2, Metric::Dot] {
         let mut c = config(DIM, metric);
         c.quantization = Quantization::Int8;
@@ -285,7 +286,8 @@ fn purge_drops_tombstones_renumbers_in_order_and_keeps_exact_results_and_recall(
             index.delete(rng.next_u32() % N as u32).unwrap();
         }
         index.delete(index.graph.entry()).unwrap();
-        let full = full_of(&data);
+        let rows = le_rows(&data);
+        let full = |id: u32| rows.get(id as usize).map(|r| &r[..]);
         let before: Vec<Vec<(u32, f32)>> = qs.iter().map(|q| index.exact_search(q, 10, None, Some(&full)).unwrap()).collect();
         let live = index.live_len();
         let remap = index.purge();
@@ -296,7 +298,8 @@ fn purge_drops_tombstones_renumbers_in_order_and_keeps_exact_results_and_recall(
         // The caller's vectors, renumbered as the index was, plus the one inserted below.
         let mut live_data: Vec<Vec<f32>> = data.iter().zip(&remap).filter(|(_, &new)| new != NONE).map(|(v, _)| v.clone()).collect();
         live_data.push(qs[0].clone());
-        let full = full_of(&live_data);
+        let live_rows = le_rows(&live_data);
+        let full = |id: u32| live_rows.get(id as usize).map(|r| &r[..]);
         for (q, before) in qs.iter().zip(&before) {
             let renumbered: Vec<(u32, f32)> = before.iter().map(|&(id, s)| (remap[id as usize], s)).collect();
             assert_eq!(index.exact_search(q, 10, None, Some(&full)).unwrap(), renumbered);
@@ -309,5 +312,32 @@ fn purge_drops_tombstones_renumbers_in_order_and_keeps_exact_results_and_recall(
         assert_eq!(index.search(&qs[0], 1, None, None, Some(&full)).unwrap()[0].0, extra);
         let loaded = Hnsw::from_bytes(&index.to_bytes()).unwrap();
         assert_eq!(loaded.search(&qs[1], 10, None, None, Some(&full)).unwrap(), index.search(&qs[1], 10, None, None, Some(&full)).unwrap());
+    }
+}
+
+#[test]
+fn permuting_into_locality_order_renames_ids_and_changes_no_walk() {
+    let (data, qs) = (data(), qs(30));
+    for quantization in [Quantization::None, Quantization::Int8] {
+        let mut c = config(DIM, Metric::Cosine);
+        c.quantization = quantization;
+        let mut index = build(c, &data);
+        index.delete(7).unwrap();
+        let before: Vec<Vec<(u32, f32)>> = qs.iter().map(|q| index.search(q, 10, Some(40), None, None).unwrap()).collect();
+        let order = index.locality_order();
+        assert_eq!(order[0], index.graph.entry(), "starts at the entry point");
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..N as u32).collect::<Vec<u32>>(), "a permutation");
+        assert_ne!(order, sorted, "not the identity on this data");
+        let remap = index.permute(&order);
+        assert_eq!(index.graph.entry(), 0);
+        assert!(index.is_deleted(remap[7]) && index.live_len() == N - 1);
+        for (q, before) in qs.iter().zip(&before) {
+            let renamed: Vec<(u32, f32)> = before.iter().map(|&(id, s)| (remap[id as usize], s)).collect();
+            assert_eq!(index.search(q, 10, Some(40), None, None).unwrap(), renamed, "{:?}", quantization);
+        }
+        // New inserts append after the permuted ids.
+        assert_eq!(index.insert(&qs[0]).unwrap() as usize, N);
     }
 }

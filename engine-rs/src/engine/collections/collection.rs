@@ -40,6 +40,8 @@ pub struct Collection {
     /// HNSW inserts made by this engine instance: a loaded index starts at 0, so tests can tell
     /// that opening did not rebuild the graph.
     pub inserts: u64,
+    /// Graph nodes added since the graph was last laid out for locality (`layout.rs`) or loaded.
+    pub unordered: usize,
 }
 
 /// A checked document write, ready to apply.
@@ -69,7 +71,7 @@ impl Collection {
             .enumerate()
             .filter_map(|(internal, slot)| slot.as_ref().map(|slot| (slot.id.clone(), internal as u32)))
             .collect();
-        Collection { config, hnsw, bm25, slots, ids, dirty: file.is_none(), file, inserts: 0 }
+        Collection { config, hnsw, bm25, slots, ids, dirty: file.is_none(), file, inserts: 0, unordered: 0 }
     }
 
     /// Live documents.
@@ -87,6 +89,7 @@ impl Collection {
         self.remove(&doc.id)?;
         let internal = self.hnsw.insert(&doc.vector)?;
         self.inserts += 1;
+        self.unordered += 1;
         debug_assert_eq!(internal as usize, self.slots.len(), "HNSW ids are dense, in insert order");
         if let Some(text) = &doc.text {
             self.bm25.get_or_insert_with(Bm25Index::new).add(internal, text)?;

@@ -5,7 +5,8 @@
 //! - `collection`: one collection's indexes and document table;
 //! - `registry`: every collection by its `c` key;
 //! - `plan`: the validation pass over a commit's reserved writes (before anything is applied);
-//! - `compact`: dropping tombstones at checkpoints;
+//! - `compact`: dropping tombstones at checkpoints; `layout`: renumbering graphs for memory
+//!   locality at checkpoints;
 //! - `index_file`: the index file format; `checkpoint_files`: which index files a checkpoint
 //!   writes and removes;
 //! - `request`, `search`, `output`: `soch_search` decoding, execution, and result encoding.
@@ -15,6 +16,7 @@ mod collection;
 mod compact;
 mod config;
 mod index_file;
+mod layout;
 mod output;
 mod plan;
 mod registry;

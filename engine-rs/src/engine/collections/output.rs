@@ -61,18 +61,13 @@ impl Engine {
         // An int8 index keeps no f32 vectors: it re-ranks with its documents' own, read at the
         // state the indexes follow (`last_seq`).
         let reader_key = RefCell::new(doc_key.clone());
-        let full = |internal: u32, out: &mut [f32]| -> bool {
-            let slot = match collection.slot(internal) {
-                Some(slot) => slot,
-                None => return false,
-            };
+        let full = |internal: u32| -> Option<&[u8]> {
+            let slot = collection.slot(internal)?;
             let mut key = reader_key.borrow_mut();
             key.truncate(prefix_len);
             key.extend_from_slice(slot.id.as_bytes());
-            match self.read_at(&key, self.last_seq).map(record_parts) {
-                Some(Ok(record)) => copy_le_f32s(record.vector_bytes, out),
-                _ => false,
-            }
+            let record = self.read_at(&key, self.last_seq)?;
+            record_parts(record).ok().map(|parts| parts.vector_bytes)
         };
         let hits = search_collection(collection, &request, std::cmp::min(wanted, SEARCH_K_MAX), &full)?;
         let mut count = 0;
@@ -94,18 +89,6 @@ impl Engine {
         }
         Ok(count)
     }
-}
-
-/// Copies little-endian f32 `bytes` (checked finite when the record was written) into `out`;
-/// false when the lengths differ.
-fn copy_le_f32s(bytes: &[u8], out: &mut [f32]) -> bool {
-    if bytes.len() != out.len() * 4 {
-        return false;
-    }
-    for (slot, b) in out.iter_mut().zip(bytes.chunks_exact(4)) {
-        *slot = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    }
-    true
 }
 
 fn encode_result(hit: &Hit, id: &str, record: &[u8], include_vector: bool, out: &mut Vec<u8>) -> Result<()> {
