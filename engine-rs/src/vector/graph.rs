@@ -6,6 +6,8 @@
 //! n_{m-1}]` in `upper`, in level order, starting at `upper_offset[id]`, which is derived from the
 //! levels (a prefix sum) and so never stored.
 
+use super::permute::{permute_in_place, Strided};
+
 /// No node: the entry point of an empty graph.
 pub const NONE: u32 = u32::MAX;
 
@@ -108,6 +110,35 @@ impl Graph {
 
     pub fn upper_raw(&self) -> &[u32] {
         &self.upper
+    }
+
+    /// Renumbers every node in place: new id `i` is old id `order[i]`, and `remap` its inverse
+    /// (old id -> new id). Layer 0, the bulk, moves through one spare block; the upper layers
+    /// (about 1/16 of the nodes) are rebuilt.
+    pub fn permute(&mut self, order: &[u32], remap: &[u32]) {
+        let m = self.m;
+        let mut upper = Vec::with_capacity(self.upper.len());
+        for &old in order {
+            let at = self.upper_offset[old as usize];
+            upper.extend_from_slice(&self.upper[at..at + self.levels[old as usize] as usize * (1 + m)]);
+        }
+        permute_in_place(&mut Strided::new(&mut self.level0, 1 + 2 * m), order);
+        permute_in_place(&mut Strided::new(&mut self.levels, 1), order);
+        self.upper = upper;
+        let mut at = 0;
+        for (offset, &l) in self.upper_offset.iter_mut().zip(&self.levels) {
+            *offset = at;
+            at += l as usize * (1 + m);
+        }
+        for (blocks, width) in [(&mut self.level0, 1 + 2 * m), (&mut self.upper, 1 + m)] {
+            for block in blocks.chunks_exact_mut(width) {
+                let count = block[0] as usize;
+                block[1..1 + count].iter_mut().for_each(|nb| *nb = remap[*nb as usize]);
+            }
+        }
+        if self.entry != NONE {
+            self.set_entry(remap[self.entry as usize]);
+        }
     }
 
     /// Adds a node with no links; the first node becomes the entry point.

@@ -208,16 +208,16 @@ impl Hnsw {
             assert!(remap[old as usize] == NONE, "id {} twice in the order", old);
             remap[old as usize] = new as u32;
         }
-        let graph = self.graph_renumbered(order, &remap);
-        self.store = self.store.gather(order);
+        // In place: a copy of the vectors would stay as wasm memory's high-water mark.
+        self.graph.permute(order, &remap);
+        self.store.permute(order);
         let mut deleted = vec![0u64; self.deleted.len()];
         for (new, &old) in order.iter().enumerate() {
-            if self.is_deleted(old) {
+            if self.deleted[old as usize / 64] >> (old % 64) & 1 == 1 {
                 deleted[new / 64] |= 1u64 << (new % 64);
             }
         }
         self.deleted = deleted;
-        self.graph = graph;
         remap
     }
 

@@ -18,6 +18,7 @@ mod heap;
 mod hnsw;
 mod maintain;
 mod measure;
+mod permute;
 mod persist;
 mod quant;
 mod rng;

@@ -156,6 +156,12 @@ impl Int8Store {
         Ok(store)
     }
 
+    /// Reorders the rows in place: new row `i` is old row `order[i]` (a permutation).
+    pub fn permute(&mut self, order: &[u32]) {
+        assert_eq!(order.len(), self.len(), "a permutation of every row");
+        super::permute::permute_in_place(&mut super::permute::Strided::new(&mut self.rows, self.stride), order);
+    }
+
     /// Appends row `id` of `other` (same dimension) as it is.
     pub fn push_row_of(&mut self, other: &Int8Store, id: u32) {
         debug_assert_eq!(self.dim, other.dim);

@@ -76,6 +76,21 @@ impl Rows {
         chunk.as_ptr().add((id & ((1usize << self.shift) - 1)) * self.dim)
     }
 
+    /// Reorders the rows in place: new row `i` is old row `order[i]` (a permutation).
+    pub fn permute(&mut self, order: &[u32]) {
+        assert_eq!(order.len(), self.len, "a permutation of every row");
+        let spare = vec![0f32; self.dim];
+        super::permute::permute_in_place(&mut RowMover { rows: self, spare }, order);
+    }
+
+    fn row_ptr_mut(&mut self, id: usize) -> *mut f32 {
+        assert!(id < self.len, "row {} of {}", id, self.len);
+        let (shift, dim) = (self.shift, self.dim);
+        let chunk = &mut self.chunks[id >> shift];
+        // SAFETY: `id < len`, so its row lies inside its chunk.
+        unsafe { chunk.as_mut_ptr().add((id & ((1usize << shift) - 1)) * dim) }
+    }
+
     /// Every row, in id order.
     pub fn iter(&self) -> impl Iterator<Item = &[f32]> + '_ {
         self.chunks.iter().flat_map(move |chunk| chunk.chunks_exact(self.dim))
@@ -102,6 +117,33 @@ impl Rows {
             rows.chunks.push(values);
         }
         Ok(rows)
+    }
+}
+
+/// Moves rows for `permute`: rows may sit in different chunks.
+struct RowMover<'a> {
+    rows: &'a mut Rows,
+    spare: Vec<f32>,
+}
+
+impl<'a> super::permute::MoveRows for RowMover<'a> {
+    fn save(&mut self, at: usize) {
+        self.spare.copy_from_slice(self.rows.row(at as u32));
+    }
+
+    fn copy(&mut self, to: usize, from: usize) {
+        let dim = self.rows.dim;
+        let src = self.rows.row_ptr_mut(from) as *const f32;
+        let dst = self.rows.row_ptr_mut(to);
+        // SAFETY: two distinct rows of `dim` floats each, so the ranges do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(src, dst, dim) };
+    }
+
+    fn restore(&mut self, to: usize) {
+        let dim = self.rows.dim;
+        let dst = self.rows.row_ptr_mut(to);
+        // SAFETY: row `to` holds `dim` floats; `spare` is a separate buffer of `dim`.
+        unsafe { std::ptr::copy_nonoverlapping(self.spare.as_ptr(), dst, dim) };
     }
 }
 

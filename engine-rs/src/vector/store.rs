@@ -45,15 +45,17 @@ impl Store {
         }
     }
 
-    /// The rows of the ids `keep` accepts, in id order.
-    pub fn retain(&self, keep: impl Fn(u32) -> bool) -> Store {
-        let ids: Vec<u32> = (0..self.len() as u32).filter(|&id| keep(id)).collect();
-        self.gather(&ids)
+    /// Reorders the rows in place: new row `i` is old row `order[i]` (a permutation).
+    pub fn permute(&mut self, order: &[u32]) {
+        match self {
+            Store::F32(rows) => rows.permute(order),
+            Store::Int8(codes) => codes.permute(order),
+        }
     }
 
-    /// The rows of `ids`, in that order.
-    pub fn gather(&self, ids: &[u32]) -> Store {
-        let ids = ids.iter().copied();
+    /// The rows of the ids `keep` accepts, in id order.
+    pub fn retain(&self, keep: impl Fn(u32) -> bool) -> Store {
+        let ids = (0..self.len() as u32).filter(|&id| keep(id));
         match self {
             Store::F32(rows) => {
                 let mut out = Rows::new(rows.dim());
