@@ -37,9 +37,11 @@ export interface CollectionOptions {
   /** Default candidate list size of a search, 1 to 8192 (a search may override it). */
   efSearch?: number;
   /**
-   * `int8`: the graph walk reads 8-bit codes (a quarter of the bytes per node), and its final
-   * candidates are re-ranked with the full vectors, which are kept: faster searches on large
-   * collections, same recall and scores, about a quarter more index memory.
+   * `int8`: the index keeps one byte per dimension (plus 16 bytes a vector) instead of four: the
+   * graph is built and walked on these codes, and the best candidates of each search are
+   * re-ranked with the full vectors read from their documents. Recall and scores stay the full
+   * vectors'; the index takes about a quarter of the memory and disk, and large collections build
+   * and search faster. An `exact` search reads every matching document's vector, so it is slower.
    */
   quantization?: Quantization;
   /**

@@ -60,6 +60,18 @@ fn int8_walk_with_f32_rerank_keeps_recall_and_scores_and_a_quarter_of_the_memory
         assert!(index.vector(0).is_none());
         let saved = f32_index.to_bytes().len() - index.to_bytes().len();
         assert_eq!(saved, data.len() * (4 * DIM - (16 + DIM)), "{:?}", metric);
+        // Filtered: only matches, k of them, scored by the full vectors, by walk or by scan.
+        for modulo in [3u32, 97] {
+            let keep = move |id: u32| id % modulo == 1;
+            let got = index.search(&qs[1], 10, None, Some(&keep), Some(&full)).unwrap();
+            assert_eq!(got.len(), 10);
+            assert!(got.iter().all(|&(id, _)| keep(id)));
+            let want = f32_index.exact_search(&qs[1], 10, Some(&keep), None).unwrap();
+            let found = got.iter().filter(|g| want.contains(g)).count();
+            assert!(found >= 8, "{:?} 1/{}: {} of 10", metric, modulo, found);
+        }
+        // Its scan reads documents, so the planner keeps walking at fractions where f32 scans.
+        assert!(f32_index.filter_prefers_exact(0.2, 64) && !index.filter_prefers_exact(0.2, 64));
         // Without the full vectors it still answers, ranked by the codes.
         let coded = index.search(&qs[0], 10, None, None, None).unwrap();
         assert_eq!(coded.len(), 10);
