@@ -1,4 +1,4 @@
-//! Opening: the manifest, then each file it names (segments and collection index files), then each
+//! Opening: the manifest, then each file it names (collection index files and segments), then each
 //! WAL file in generation order, then `open_finish`. Every other call waits for `open_finish`
 //! (`InvalidState`).
 //!
@@ -19,7 +19,10 @@ use crate::wal::{scan_wal_file, wal_file_header, WAL_HEADER_LEN};
 pub struct OpenPlan {
     /// Replay WAL files with a generation >= this one.
     pub wal_generation: u64,
-    /// Files to load with `load_file`: segments newest first, then index files.
+    /// Files to load with `load_file`: index files, then segments newest first. Index files come
+    /// first because a loaded index keeps only its decoded arrays: the file's buffer is freed and
+    /// the segments that follow reuse that memory (wasm memory never shrinks, so the other order
+    /// kept both at once as the process's peak: 100k x 384-d reopened with 160 MB less).
     pub files: Vec<String>,
 }
 
@@ -72,7 +75,7 @@ impl Engine {
         let manifest = Manifest::decode(bytes)?;
         let segments = manifest.segments.iter().map(|segment| segment_file_name(segment.id));
         let indexes = manifest.indexes.iter().map(|index| index_file_name(index.id));
-        let plan = OpenPlan { wal_generation: manifest.wal_generation, files: segments.chain(indexes).collect() };
+        let plan = OpenPlan { wal_generation: manifest.wal_generation, files: indexes.chain(segments).collect() };
         state.arrived = manifest.segments.iter().map(|_| None).collect();
         state.indexes_arrived = vec![false; manifest.indexes.len()];
         self.checkpoint_seq = manifest.checkpoint_seq;
