@@ -9,7 +9,7 @@
  */
 import type { DatabaseCore } from './core.js';
 import { LATEST } from './engine/abi.js';
-import type { KeyRange } from './reserved-keys.js';
+import { pendingDropKey, pendingDropRange, pendingDropsRange, type KeyRange } from './reserved-keys.js';
 
 /** Keys deleted per transaction when a collection or namespace is dropped. */
 export const DELETE_BATCH_KEYS = 1000;
@@ -78,33 +78,68 @@ export function settleInBackground(durable: Promise<void>): void {
 }
 
 /**
- * Deletes the documents left in `range` by a drop, in transactions of `DELETE_BATCH_KEYS`, each
- * awaited until durable (so a huge collection does not pile up in memory). A drop first deletes
- * its catalog records in one commit, so the collection or namespace is gone at once and for good,
- * whatever happens next; these documents are then unreachable leftovers. The loop stops as soon as
- * `recreated()` is true: a create of the same name clears the leftovers itself
+ * Starts a drop: deletes `records` (a namespace's record first, then its collections'; or a
+ * collection's), then writes the pending-drop record of `range`, so the collection or namespace is
+ * gone at once and for good, and its documents will be deleted (`deleteLeftovers` now, or
+ * `resumePendingDrops` at the next open). Each write commits on its own, at the latest state: a
+ * transaction would read at the durable state, and conflict with a create whose commit is not yet
+ * durable. In this order a crash in between never leaves a pending drop of a live collection; at
+ * worst some records of a dropped namespace (which its next create clears) or, without the
+ * pending-drop record, documents that a create of the name clears.
+ */
+export function startDrop(core: DatabaseCore, records: Uint8Array[], range: KeyRange): void {
+  for (const key of records) core.engine.delete(0, key);
+  core.engine.put(0, pendingDropKey(range), Buffer.alloc(0));
+}
+
+/**
+ * Deletes the documents of a started drop in `range`, in transactions of `DELETE_BATCH_KEYS`, each
+ * awaited until durable (so a huge collection does not pile up in memory), then its pending-drop
+ * record. Stops as soon as that record is gone: a create of the same name cleared the range itself
  * (`clearLeftovers`), and documents written after that belong to the new collection.
  */
-export async function deleteLeftovers(core: DatabaseCore, range: KeyRange, recreated: () => boolean): Promise<void> {
+export async function deleteLeftovers(core: DatabaseCore, range: KeyRange): Promise<void> {
+  const marker = pendingDropKey(range);
+  // A batch is a transaction, reading at the durable state: documents written just before the
+  // drop must be durable first, or deleting them would conflict with their own commit.
+  await core.writer.durable();
   for (;;) {
     core.assertUsable();
-    if (recreated()) return;
+    if (readLatest(core, marker) === null) return;
     const more = deleteBatch(core, range);
+    if (!more) core.engine.delete(0, marker);
     await core.writer.durable();
     if (!more) return;
   }
 }
 
 /**
+ * At open: resumes, in the background, every drop a crash or a close cut short. Errors end it
+ * quietly (a close stops it; a storage failure poisons the database, which reports it): the
+ * pending-drop records stay, and the next open resumes again.
+ */
+export function resumePendingDrops(core: DatabaseCore): void {
+  const pending = scanLatest(core, pendingDropsRange());
+  if (pending.length === 0) return;
+  const resume = async (): Promise<void> => {
+    for (const [key] of pending) await deleteLeftovers(core, pendingDropRange(key));
+  };
+  // After the open returns: the caller's first calls are not held up by a big leftover.
+  settleInBackground(Promise.resolve().then(resume));
+}
+
+/**
  * Before a create: deletes what a drop of the same name left in `range` (the drop was cut short
- * by a crash or a close, or is still running), synchronously, in transactions of
- * `DELETE_BATCH_KEYS`. Usually one empty probe. Like the create itself, the deletes are durable
- * with the next awaited write; until then `Collection.get`, which reads what is durable, answers
- * null, since the new record is not durable either.
+ * by a crash or a close and not resumed yet, or is still running), synchronously, in transactions
+ * of `DELETE_BATCH_KEYS`, then the drop's pending-drop record. Usually one empty probe. Like the
+ * create itself, the deletes are durable with the next awaited write; until then `Collection.get`,
+ * which reads what is durable, answers null, since the new record is not durable either.
  */
 export function clearLeftovers(core: DatabaseCore, range: KeyRange): void {
   let more = true;
   while (more) more = deleteBatch(core, range);
+  const marker = pendingDropKey(range);
+  if (readLatest(core, marker) !== null) core.engine.delete(0, marker);
 }
 
 /** Deletes the first `DELETE_BATCH_KEYS` keys of `range` in one commit; true if it may hold more. */

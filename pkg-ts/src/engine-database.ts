@@ -16,6 +16,7 @@
 import type { NamespaceConfig, NamespaceInfo } from './collection-types.js';
 import { assertBytes, assertUserDelete, assertUserPut, type DatabaseCore } from './core.js';
 import type { Namespace } from './namespace.js';
+import { resumePendingDrops } from './catalog-store.js';
 import { createNamespace, deleteNamespace, listNamespaces, openNamespace } from './namespace-catalog.js';
 import { encodePath } from './path.js';
 import { QueryBuilder } from './query.js';
@@ -31,6 +32,7 @@ export class EngineDatabase {
   /** Internal: `Database.open` (Node) or the browser worker make one from an opened core. */
   constructor(core: DatabaseCore) {
     this.#core = core;
+    resumePendingDrops(core);
   }
 
   /** Stores `value` under `key`; resolves when durable per `syncMode`. */

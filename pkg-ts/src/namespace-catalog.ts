@@ -3,7 +3,7 @@
  * `db.deleteNamespace`), kept out of `database.ts`. A namespace record is JSON under
  * `PREFIX 'n' <name>`: `{ name, displayName, labels, createdAt }`. Internal.
  */
-import { clearLeftovers, commitBatch, deleteLeftovers, putNow, readLatest, scanLatest, settleInBackground } from './catalog-store.js';
+import { clearLeftovers, deleteLeftovers, putNow, readLatest, scanLatest, settleInBackground, startDrop } from './catalog-store.js';
 import type { NamespaceConfig, NamespaceInfo } from './collection-types.js';
 import type { DatabaseCore } from './core.js';
 import { CorruptionError, InvalidArgumentError, NamespaceExistsError, NamespaceNotFoundError } from './errors.js';
@@ -16,6 +16,8 @@ export function createNamespace(core: DatabaseCore, config: NamespaceConfig): Na
   const key = namespaceKey(info.name);
   if (readLatest(core, key) !== null) throw new NamespaceExistsError(info.name);
   clearLeftovers(core, namespaceDocumentsRange(info.name));
+  // Collection records a crash left while their namespace was being dropped (`startDrop`).
+  for (const [collection] of scanLatest(core, collectionsRange(info.name))) core.engine.delete(0, collection);
   putNow(core, key, Buffer.from(JSON.stringify(info), 'utf8'));
   settleInBackground(core.writer.durable());
   return new Namespace(core, info);
@@ -42,9 +44,10 @@ export async function deleteNamespace(core: DatabaseCore, name: string): Promise
   core.assertUsable();
   const key = namespaceKey(name);
   if (readLatest(core, key) === null) throw new NamespaceNotFoundError(name);
-  const records = scanLatest(core, collectionsRange(name)).map(([k]) => ({ key: k, value: null }));
-  commitBatch(core, [...records, { key, value: null }]);
-  await deleteLeftovers(core, namespaceDocumentsRange(name), () => readLatest(core, key) !== null);
+  const records = scanLatest(core, collectionsRange(name)).map(([k]) => k);
+  const documents = namespaceDocumentsRange(name);
+  startDrop(core, [key, ...records], documents);
+  await deleteLeftovers(core, documents);
 }
 
 function resolveNamespaceConfig(config: NamespaceConfig, createdAt: number): NamespaceInfo {

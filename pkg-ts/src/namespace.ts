@@ -3,7 +3,7 @@
  * synchronous, like the guide's `ns.createCollection(config)`; its record is durable by the time
  * any later awaited write of this database resolves.
  */
-import { clearLeftovers, deleteLeftovers, putNow, readLatest, scanLatest, settleInBackground } from './catalog-store.js';
+import { clearLeftovers, deleteLeftovers, putNow, readLatest, scanLatest, settleInBackground, startDrop } from './catalog-store.js';
 import { Collection } from './collection.js';
 import { configOf, decodeCollectionRecord, encodeCollectionRecord, resolveCollectionConfig } from './collection-config.js';
 import type { CollectionConfig, CollectionInfo, CollectionOptions, NamespaceInfo } from './collection-types.js';
@@ -60,15 +60,16 @@ export class Namespace extends NamespaceView {
    * Deletes a collection and every document in it. Its record goes first, in one commit: from then
    * on the collection is gone (handles throw `CollectionNotFoundError`, searches and writes are
    * refused), even if the process stops before the documents are; those are then deleted in
-   * transactions of 1,000 before this resolves, and a later `createCollection` of the same name
-   * deletes any a crash left behind. Throws `CollectionNotFoundError` if there is none.
+   * transactions of 1,000 before this resolves; if the process stops first, the next open resumes
+   * the deleting in the background (and a `createCollection` of the name clears them at once). Throws `CollectionNotFoundError` if there is none.
    */
   async deleteCollection(name: string): Promise<void> {
     this.#assertExists();
     const key = collectionKey(this.name, name);
     if (readLatest(this.#core, key) === null) throw new CollectionNotFoundError(this.name, name);
-    this.#core.engine.delete(0, key);
-    await deleteLeftovers(this.#core, documentsRange(this.name, name), () => readLatest(this.#core, key) !== null);
+    const documents = documentsRange(this.name, name);
+    startDrop(this.#core, [key], documents);
+    await deleteLeftovers(this.#core, documents);
   }
 
   #assertExists(): void {

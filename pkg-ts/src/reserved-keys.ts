@@ -7,7 +7,11 @@
  * namespace   PREFIX 'n' <ns>
  * collection  PREFIX 'c' <ns> 00 <col>
  * document    PREFIX 'd' <ns> 00 <col> 00 <id>
+ * pending drop PREFIX 'x' <the start of the dropped documents' range>   (empty value)
  * ```
+ * A pending-drop record is written in the commit that deletes a collection's or namespace's
+ * record and deleted once its documents are: one left at open (a drop cut short by a crash or a
+ * close) is resumed in the background. The engine indexes no kind but `n`, `c` and `d`.
  * Namespace and collection names are 1..=128 bytes of `[A-Za-z0-9_.-]`; document ids 1..=512
  * bytes of UTF-8 without NUL. Names hold no NUL, so a component ends exactly at its `00`
  * separator and every range below is exactly "the keys with this prefix" (collection `a`'s
@@ -22,6 +26,7 @@ export const RESERVED_PREFIX: Buffer = Buffer.from([0x00, 0x73, 0x6f, 0x63, 0x68
 const KIND_NAMESPACE = 0x6e; // 'n'
 const KIND_COLLECTION = 0x63; // 'c'
 const KIND_DOCUMENT = 0x64; // 'd'
+const KIND_PENDING_DROP = 0x78; // 'x'
 const SEPARATOR = 0x00;
 
 /** Namespace and collection names, in bytes (`NAME_SIZE_MAX`). */
@@ -156,6 +161,25 @@ export function documentsRange(namespace: string, collection: string): KeyRange 
   validateName('namespace', namespace);
   validateName('collection', collection);
   return rangeOfPrefix(keyOf(KIND_DOCUMENT, [namespace, collection], true));
+}
+
+/** The record saying the documents of `range` (a `documentsRange` or `namespaceDocumentsRange`) are being deleted. */
+export function pendingDropKey(range: KeyRange): Buffer {
+  return Buffer.concat([RESERVED_PREFIX, Buffer.of(KIND_PENDING_DROP), range.start]);
+}
+
+/** Every pending-drop record. */
+export function pendingDropsRange(): KeyRange {
+  return rangeOfPrefix(keyOf(KIND_PENDING_DROP, [], false));
+}
+
+/** The documents' range a pending-drop record names. Throws `CorruptionError` if it names none. */
+export function pendingDropRange(key: Uint8Array): KeyRange {
+  const start = Buffer.from(components(key, KIND_PENDING_DROP, 'pending drop'));
+  if (!isReserved(start) || start[RESERVED_PREFIX.length] !== KIND_DOCUMENT || start[start.length - 1] !== SEPARATOR) {
+    throw new CorruptionError('a pending-drop record does not name a range of documents');
+  }
+  return rangeOfPrefix(start);
 }
 
 /** The namespace of a namespace key. Throws `InvalidArgumentError` for another kind of key, `CorruptionError` for a malformed one. */

@@ -7,7 +7,9 @@
 //! collection  PREFIX 'c' <ns> 00 <col>
 //! document    PREFIX 'd' <ns> 00 <col> 00 <id>
 //! ```
-//! Kind bytes `n`, `c`, `d` are taken; other kinds (queues, caches, policies, memories, index
+//! The host also writes `PREFIX 'x' <start of a document range>` (empty value) while a drop
+//! deletes that range's documents, so an open can finish a drop a crash cut short; the engine
+//! indexes nothing for it. Kind bytes `n`, `c`, `d`, `x` are taken; other kinds (queues, caches, policies, memories, index
 //! state) get their own byte under the same prefix. Namespace and collection names are 1..=128
 //! bytes of `[A-Za-z0-9_.-]`; document ids 1..=512 bytes of UTF-8 without NUL. Names hold no NUL,
 //! so a component ends exactly at its `00` separator: collection `a`'s documents start with
