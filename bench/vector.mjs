@@ -112,6 +112,8 @@ function rowsFor(efs) {
       fmt: (x) => `${x.toFixed(0)}%`, noRatio: true, targets: (v) => [`≥70% ${v === undefined ? '(n/a)' : v >= 70 ? '✓' : '✗'}`] },
     { label: 'save / close (ms)', get: (m) => m.saveMs, fmt: ms },
     { label: 'open + first search (ms)', get: (m) => m.openFirstSearchMs, fmt: ms },
+    { label: 'reopen + first search, fresh process (ms)', get: (m) => m.reopenMs, fmt: ms },
+    { label: 'RSS growth of that reopen (MB)', get: (m) => m.reopenRssGrowthMB, fmt: mb },
   );
   return rows;
 }
@@ -200,6 +202,12 @@ for (const { n, dim } of sizes) {
       r.engine ??= name;
       process.stderr.write(r.error ? ` n/a (${r.error})\n` : ` ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
       results.push(r);
+    }
+    // Each saved index opened again in a fresh process: open time and memory without the build's.
+    for (const r of results) {
+      if (!keepDirs[r.engine] || !r.metrics || r.metrics.capped) continue;
+      const reopened = runChild('vector-reopen.mjs', [r.engine, `--dir=${keepDirs[r.engine]}`, `--n=${n}`, `--dim=${dim}`, ...passThrough]);
+      if (!reopened.error) Object.assign(r.metrics, { reopenMs: reopened.reopenMs, reopenRssGrowthMB: reopened.reopenRssGrowthMB });
     }
     const run = { n, dim, truthMs: data.truthMs, results };
     runs.push(run);
