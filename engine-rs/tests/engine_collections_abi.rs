@@ -147,7 +147,7 @@ fn a_collection_is_created_searched_checkpointed_and_reopened_through_the_export
     assert_eq!(u32::from_le_bytes(plan[8..12].try_into().unwrap()), 2);
     let mut pos = 12;
     let listed = vec![name_at(&plan, &mut pos), name_at(&plan, &mut pos)];
-    assert_eq!(listed, vec![names[1].clone(), names[0].clone()], "index files first, then segments");
+    assert_eq!(listed, vec![names[1], names[0]], "index files first, then segments");
     for (name, bytes) in &writes {
         assert_eq!(load_file(name, bytes), 0, "{}", String::from_utf8_lossy(&out()));
     }

@@ -5,4 +5,5 @@ mod file_names;
 mod manifest;
 
 pub use file_names::{index_file_name, parse_file_name, segment_file_name, FileName};
+#[allow(unused_imports)] // some items are for tests and tools only
 pub use manifest::{IndexRef, Manifest, SegmentRef, MANIFEST_FORMAT_VERSION};

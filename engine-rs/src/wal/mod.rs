@@ -3,4 +3,5 @@
 
 mod record;
 
+#[allow(unused_imports)] // some items are for tests and tools only
 pub use record::{append_record_with, scan_wal_file, wal_file_header, WalFileScan, WAL_HEADER_LEN, WAL_RECORD_OVERHEAD};
