@@ -229,3 +229,46 @@ fn the_catalog_version_moves_on_collection_creates_and_drops_only() {
     engine.delete(&col_key("a")).unwrap();
     assert!(engine.catalog_version() > created, "a drop moves it");
 }
+
+#[test]
+fn a_cosine_vector_whose_norm_overflows_is_refused_at_commit_and_the_database_reopens() {
+    use common::{open, open_new, persist, WAL_AND_VISIBLE};
+    let (mut disk, mut engine) = open_new(WAL_AND_VISIBLE);
+    create(&mut engine, "c", r#"{"dimension": 34, "metric": "cosine"}"#);
+    put_doc(&mut engine, "c", "a", &[1.0; 34], "{}", None);
+    // Squares near f32::MAX / 34: summed in one order the norm is finite, in the index's order
+    // (16 lanes) it overflows. Such a vector must fail the commit's check, not the index later.
+    let base = (f32::MAX / 34.0).sqrt();
+    let mut s = 7u64;
+    let overflowing = (0..10_000)
+        .map(|_| {
+            (0..34)
+                .map(|_| {
+                    s = s.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    base * (1.0 + (((s >> 40) as f32 / (1u64 << 24) as f32) - 0.5) * 1e-6)
+                })
+                .collect::<Vec<f32>>()
+        })
+        .find(|v| v.iter().map(|x| x * x).sum::<f32>().is_finite() && !lane_order_norm2(v).is_finite());
+    let v = overflowing.expect("a vector finite in sequential order, infinite in lane order");
+    let err = engine.put(&doc_key("c", "a"), &record(&v, "{}", None)).unwrap_err();
+    assert_eq!(err.code, sochdb_engine::ErrorCode::InvalidArgument, "{}", err.message);
+    assert_eq!(engine.collection_count(&col_key("c")).unwrap(), 1, "the old version stays");
+    persist(&mut engine, &mut disk);
+    let reopened = open(&mut disk, WAL_AND_VISIBLE).unwrap();
+    assert_eq!(reopened.collection_count(&col_key("c")).unwrap(), 1);
+}
+
+/// A squared norm summed as the engine's kernels sum (16 lanes, paired, then the tail).
+fn lane_order_norm2(v: &[f32]) -> f32 {
+    let body = v.len() / 16 * 16;
+    let mut acc = [0f32; 16];
+    for (i, x) in v[..body].iter().enumerate() {
+        acc[i % 16] += x * x;
+    }
+    let mut q = [0f32; 4];
+    for (l, slot) in q.iter_mut().enumerate() {
+        *slot = (acc[l] + acc[4 + l]) + (acc[8 + l] + acc[12 + l]);
+    }
+    v[body..].iter().fold((q[0] + q[1]) + (q[2] + q[3]), |sum, x| sum + x * x)
+}

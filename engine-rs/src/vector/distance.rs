@@ -222,6 +222,14 @@ fn reduce(acc: &[f32; LANES]) -> f32 {
     (v[0] + v[1]) + (v[2] + v[3])
 }
 
+/// Whether `normalize` can scale `v` to unit length: its norm, summed exactly as `normalize` sums
+/// it, is finite and not zero. A commit's checks use this very test, so a vector they accept is
+/// never refused by the index after its commit is durable.
+pub fn has_direction(v: &[f32]) -> bool {
+    let norm = dot(v, v).sqrt();
+    norm.is_finite() && norm > 0.0
+}
+
 /// Scales `v` to unit length in place. Returns false for a zero vector (no direction).
 pub fn normalize(v: &mut [f32]) -> bool {
     // `dot` sums as `dot_scalar` does, so native and wasm builds agree to the bit.

@@ -198,6 +198,7 @@ impl Hnsw {
         }
         let mut v = vec![0f32; self.config.dim];
         for (c, row) in found.iter_mut().zip(&rows) {
+            debug_assert!(row.map_or(false, |r| r.len() == v.len() * 4), "the caller lacks the full vector of live node {}", c.id);
             if matches!(row, Some(bytes) if load_prepared(bytes, metric, &mut v)) {
                 c.dist = metric.distance(q, &v);
             }

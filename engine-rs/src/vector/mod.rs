@@ -41,7 +41,7 @@ mod tests_persist;
 #[allow(unused_imports)]
 pub use config::{HnswConfig, Quantization};
 #[allow(unused_imports)]
-pub use distance::Metric;
+pub use distance::{has_direction, Metric};
 #[allow(unused_imports)]
 pub use hnsw::{Filter, Hnsw};
 pub use store::FullVectors;

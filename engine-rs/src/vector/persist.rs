@@ -6,7 +6,8 @@
 //! ```text
 //! offset  size            field
 //! 0       8               magic "SOCHHNSW"
-//! 8       4               version (2; 1 is still read)
+//! 8       4               version (2 for int8 rows, 1 for f32 rows: an engine reading only 1
+//!                         opens every f32 index)
 //! 12      4               dim
 //! 16      1               metric (distance.rs codes)
 //! 17      1               quantization (0 none, 1 int8)
@@ -49,7 +50,8 @@ use crate::error::{Error, ErrorCode, Result};
 
 pub const MAGIC: &[u8; 8] = b"SOCHHNSW";
 pub const VERSION: u32 = 2;
-/// The first version, read still: f32 rows whatever the quantization.
+/// The first version: f32 rows whatever the quantization. Still written for f32 indexes (their
+/// bytes are the same in both), so an engine that reads only version 1 opens them.
 const VERSION_F32_ROWS: u32 = 1;
 pub const HEADER_LEN: usize = 64;
 const WHAT: &str = "the vector index";
@@ -155,7 +157,8 @@ impl Hnsw {
         let sizes = Sizes::new(n, c.dim, c.m, upper.len(), int8_rows).expect("an index in memory fits usize");
         let mut header = Vec::with_capacity(HEADER_LEN);
         header.extend_from_slice(MAGIC);
-        header.extend_from_slice(&VERSION.to_le_bytes());
+        let version = if int8_rows { VERSION } else { VERSION_F32_ROWS };
+        header.extend_from_slice(&version.to_le_bytes());
         header.extend_from_slice(&(c.dim as u32).to_le_bytes());
         header.extend_from_slice(&[c.metric as u8, c.quantization as u8, 0, 0]);
         for v in [c.m, c.ef_construction, c.ef_search] {
@@ -205,6 +208,12 @@ impl Hnsw {
         pieces
     }
 
+    /// Whether `bytes` (a saved index, already loaded) are in a format `to_bytes` no longer writes:
+    /// version 1 with int8, whose f32 rows are coded again at every load.
+    pub fn saved_in_old_format(bytes: &[u8]) -> bool {
+        bytes.len() >= HEADER_LEN && le32(bytes, 8) == VERSION_F32_ROWS && Quantization::from_code(bytes[17]) == Some(Quantization::Int8)
+    }
+
     /// Loads an index saved by `to_bytes`. Errors: `Truncated` (too short), `UnsupportedFormat`
     /// (other magic or version), `Corruption` (CRC mismatch, any field or id out of range).
     pub fn from_bytes(bytes: &[u8]) -> Result<Hnsw> {
@@ -228,7 +237,7 @@ impl Hnsw {
         if version != VERSION && version != VERSION_F32_ROWS {
             return Err(Error::new(
                 ErrorCode::UnsupportedFormat,
-                format!("{}: format version {} is not supported (this engine reads {})", WHAT, version, VERSION),
+                format!("{}: format version {} is not supported (this engine reads {} and {})", WHAT, version, VERSION_F32_ROWS, VERSION),
             ));
         }
         let (dim, m) = (le32(bytes, 12) as usize, le32(bytes, 20) as usize);

@@ -74,6 +74,13 @@ impl Int8Store {
         Int8Store { dim, stride: PARAMS_BYTES + dim, rows: Vec::new() }
     }
 
+    /// An empty store with room for `rows` rows.
+    pub fn with_rows(dim: usize, rows: usize) -> Int8Store {
+        let mut store = Int8Store::new(dim);
+        store.rows.reserve_exact(rows * store.stride);
+        store
+    }
+
     /// The codes of every row of `vectors`, in one allocation of the exact size (grown by
     /// doubling, the store would leave its old blocks as holes in wasm memory).
     pub fn of_rows(vectors: &Rows) -> Int8Store {

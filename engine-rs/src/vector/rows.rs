@@ -201,6 +201,27 @@ mod tests {
     }
 
     #[test]
+    fn a_permutation_moves_rows_across_chunks() {
+        // 64 rows of 4096 floats per chunk: 200 rows span four chunks.
+        let (dim, n) = (4096usize, 200u32);
+        let mut rows = Rows::new(dim);
+        for i in 0..n {
+            rows.push(&vec![i as f32; dim]);
+        }
+        assert!(rows.chunks().count() >= 4);
+        let mut order: Vec<u32> = (0..n).collect();
+        let mut rng = crate::vector::rng::Rng::new(8);
+        for i in (1..n as usize).rev() {
+            order.swap(i, rng.next_u32() as usize % (i + 1));
+        }
+        rows.permute(&order);
+        for (new, &old) in order.iter().enumerate() {
+            let row = rows.row(new as u32);
+            assert!(row[0] == old as f32 && row[dim - 1] == old as f32, "row {} should hold old row {}", new, old);
+        }
+    }
+
+    #[test]
     #[should_panic]
     fn reading_past_the_end_panics() {
         let mut rows = Rows::new(4);

@@ -63,8 +63,10 @@ impl Store {
                 Store::F32(out)
             }
             Store::Int8(codes) => {
-                let mut out = Int8Store::new(codes.dim());
-                ids.for_each(|id| out.push_row_of(codes, id));
+                // Sized once: grown by doubling, it would leave its old blocks in wasm memory.
+                let ids: Vec<u32> = ids.collect();
+                let mut out = Int8Store::with_rows(codes.dim(), ids.len());
+                ids.into_iter().for_each(|id| out.push_row_of(codes, id));
                 Store::Int8(out)
             }
         }

@@ -152,3 +152,20 @@ fn a_version_1_int8_file_with_f32_rows_loads_as_codes() {
         assert!(got.iter().filter(|(id, _)| want.iter().any(|(w, _)| w == id)).count() >= 4);
     }
 }
+
+#[test]
+fn f32_indexes_are_written_as_version_1_and_only_int8_as_version_2() {
+    let version = |q: Quantization| {
+        let (index, _) = sample(Metric::Cosine, q, 50);
+        let bytes = index.to_bytes();
+        u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]])
+    };
+    assert_eq!((version(Quantization::None), version(Quantization::Int8)), (1, 2));
+    // Only a version 1 file with int8 is in a format no longer written.
+    let (f32_index, _) = sample(Metric::L2, Quantization::None, 50);
+    let (int8_index, _) = sample(Metric::L2, Quantization::Int8, 50);
+    let f32_bytes = f32_index.to_bytes();
+    let v1_int8 = forge(&f32_bytes, &|b| b[17] = Quantization::Int8 as u8);
+    assert!(Hnsw::saved_in_old_format(&v1_int8));
+    assert!(!Hnsw::saved_in_old_format(&f32_bytes) && !Hnsw::saved_in_old_format(&int8_index.to_bytes()));
+}

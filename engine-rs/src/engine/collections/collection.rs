@@ -86,10 +86,11 @@ impl Collection {
     /// Inserts or replaces a document. The write was validated (dimension, finite values, a
     /// direction under cosine), so the index accepts it.
     pub fn put(&mut self, doc: DocPut) -> Result<()> {
-        self.remove(&doc.id)?;
+        // Inserted before the old version goes, so a refusal leaves the collection as it was.
         let internal = self.hnsw.insert(&doc.vector)?;
+        self.remove(&doc.id)?;
         self.inserts += 1;
-        self.unordered += 1;
+        self.unordered = self.unordered.saturating_add(1);
         debug_assert_eq!(internal as usize, self.slots.len(), "HNSW ids are dense, in insert order");
         if let Some(text) = &doc.text {
             self.bm25.get_or_insert_with(Bm25Index::new).add(internal, text)?;

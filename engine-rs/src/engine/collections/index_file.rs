@@ -152,7 +152,8 @@ pub fn decode_index_file(bytes: &[u8], file: IndexFileRef) -> Result<(Vec<u8>, C
     let key = r.bytes(key_len)?.to_vec();
     let config = CollectionConfig::decode(&mut r)?;
     // The file's CRC, checked above, covers the graph's bytes.
-    let hnsw = Hnsw::from_bytes_covered(sized_part(&mut r)?)?;
+    let graph_bytes = sized_part(&mut r)?;
+    let hnsw = Hnsw::from_bytes_covered(graph_bytes)?;
     if hnsw.config().dim != config.hnsw.dim || hnsw.config().metric != config.hnsw.metric {
         return Err(corrupt("the graph does not match the config"));
     }
@@ -164,7 +165,10 @@ pub fn decode_index_file(bytes: &[u8], file: IndexFileRef) -> Result<(Vec<u8>, C
     if r.remaining() != 0 {
         return Err(corrupt("bytes follow the last slot"));
     }
-    let collection = Collection::from_parts(config, hnsw, bm25, slots, Some(file));
+    let mut collection = Collection::from_parts(config, hnsw, bm25, slots, Some(file));
+    // A format this engine no longer writes is rewritten at the next checkpoint, not upgraded
+    // again at every open.
+    collection.dirty = Hnsw::saved_in_old_format(graph_bytes);
     let live = collection.slots.iter().filter(|slot| slot.is_some()).count();
     if collection.count() != live || collection.bm25.as_ref().map_or(false, |bm25| bm25.len() > live) {
         return Err(corrupt("document ids repeat or the text index holds dead documents"));

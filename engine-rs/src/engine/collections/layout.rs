@@ -18,7 +18,9 @@ impl Collection {
     /// Large enough, with enough nodes added since the last layout.
     pub fn needs_layout(&self) -> bool {
         let nodes = self.hnsw.len();
-        nodes >= COLLECTION_LAYOUT_NODES_MIN && self.unordered * 100 >= nodes * COLLECTION_LAYOUT_PERCENT_NEW
+        // `unordered` counts puts, which may outnumber the nodes left after compactions.
+        let new = self.unordered.min(nodes);
+        nodes >= COLLECTION_LAYOUT_NODES_MIN && new.saturating_mul(100) >= nodes.saturating_mul(COLLECTION_LAYOUT_PERCENT_NEW)
     }
 
     /// Renumbers every node (graph, text index, document table) in locality order. Errors:

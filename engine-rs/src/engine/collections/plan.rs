@@ -15,7 +15,7 @@ use crate::doc::{
     parse_namespace_key, Field, Metadata, Scalar, Value, RESERVED_PREFIX,
 };
 use crate::error::{Error, Result};
-use crate::vector::Metric;
+use crate::vector::{has_direction, Metric};
 
 const KIND_NAMESPACE: u8 = b'n';
 const KIND_COLLECTION: u8 = b'c';
@@ -149,10 +149,4 @@ fn check_document(config: &CollectionConfig, id: &str, value: &[u8]) -> Result<D
         None => record.content.map(str::to_string),
     };
     Ok(DocPut { id: id.to_string(), vector, metadata, text })
-}
-
-/// What `vector::distance::normalize` accepts at insert: a finite, non-zero norm.
-fn has_direction(vector: &[f32]) -> bool {
-    let norm2: f32 = vector.iter().map(|x| x * x).sum();
-    norm2.is_finite() && norm2 > 0.0
 }
