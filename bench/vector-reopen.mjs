@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseFlags } from './lib/report.mjs';
-import { k, loadDataset } from './lib/vector-data.mjs';
+import { k, loadQueries } from './lib/vector-data.mjs';
 import { vectorEngines } from './lib/vector-engines.mjs';
 
 const [name, ...rest] = process.argv.slice(2);
@@ -19,8 +19,9 @@ if (!vectorEngines[name]) throw new Error(`unknown engine ${name}`);
 if (!opts.dir || !fs.existsSync(opts.dir)) throw new Error(`no saved index at --dir=${opts.dir}`);
 
 const e = await vectorEngines[name].load();
-// Only the one query is kept: the dataset is dropped before the baseline, so RSS is the engine's.
-const query = loadDataset(spec).query.slice(0, spec.dim);
+// Only the queries are read (the base vectors, once freed, would stay in the process as memory
+// the engine's allocations reuse, hiding them from RSS).
+const query = loadQueries(spec).slice(0, spec.dim);
 globalThis.gc?.();
 const rssBefore = process.memoryUsage().rss;
 const t0 = performance.now();

@@ -144,6 +144,14 @@ export function loadDataset(spec) {
   return { base, query, truth };
 }
 
+/** The queries alone: for a process whose RSS must not include the base vectors (freed memory
+ * stays in the process and would hide an engine's allocations). */
+export function loadQueries(spec) {
+  const query = readF32(datasetFiles(spec).query);
+  if (query.length !== spec.queries * spec.dim) throw new Error(`cached queries for ${spec.n} x ${spec.dim} have the wrong size; delete ${cacheDir}`);
+  return query;
+}
+
 /** Mean recall@k of `found` (ids per query) against `truth` over the first `count` queries. */
 export function recallAt(found, truth, count) {
   let hits = 0;
