@@ -60,11 +60,14 @@ impl Engine {
         let prefix_len = doc_key.len();
         // An int8 index keeps no f32 vectors: it re-ranks with its documents' own, read at the
         // state the indexes follow (`last_seq`).
-        let reader_key = RefCell::new(doc_key.clone());
+        // The key buffer is filled on first use: an f32 search never calls this.
+        let reader_key = RefCell::new(Vec::new());
+        let prefix = &doc_key[..prefix_len];
         let full = |internal: u32| -> Option<&[u8]> {
             let slot = collection.slot(internal)?;
             let mut key = reader_key.borrow_mut();
-            key.truncate(prefix_len);
+            key.clear();
+            key.extend_from_slice(prefix);
             key.extend_from_slice(slot.id.as_bytes());
             let record = self.read_at(&key, self.last_seq)?;
             record_parts(record).ok().map(|parts| parts.vector_bytes)
