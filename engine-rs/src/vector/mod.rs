@@ -3,7 +3,8 @@
 //! - `distance` / `distance_simd`: metrics, kernels, user-facing scores; `quant`: int8 codes.
 //! - `hnsw`: the index, insert and graph search; `graph` neighbour storage; `search` one-layer
 //!   walk, `measure` what it measures nodes with (and prefetches); `select` the neighbour
-//!   heuristic; `rows` the vectors, in chunks; `visited`, `heap`, `rng` their helpers.
+//!   heuristic; `store` where the vectors live (`rows`: f32 in chunks, or int8 codes alone);
+//!   `permute` in-place renumbering for layouts; `visited`, `heap`, `rng` their helpers.
 //! - `exact`: brute force and the filter planner; `maintain`: delete, update, repair, compact, purge;
 //!   `persist`: the flat file format; `config`: parameters, defaults and limits.
 #![allow(dead_code)]
