@@ -192,7 +192,7 @@ impl Hnsw {
             }
         }
         let graph = self.graph_without_tombstones(&remap);
-        self.store = self.store.retain(|id| remap[id as usize] != NONE);
+        self.store.retain(|id| remap[id as usize] != NONE);
         self.graph = graph;
         self.deleted = vec![0; (next as usize + 63) / 64];
         self.deleted_count = 0;

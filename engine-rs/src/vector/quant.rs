@@ -74,13 +74,6 @@ impl Int8Store {
         Int8Store { dim, stride: PARAMS_BYTES + dim, rows: Vec::new() }
     }
 
-    /// An empty store with room for `rows` rows.
-    pub fn with_rows(dim: usize, rows: usize) -> Int8Store {
-        let mut store = Int8Store::new(dim);
-        store.rows.reserve_exact(rows * store.stride);
-        store
-    }
-
     /// The codes of every row of `vectors`, in one allocation of the exact size (grown by
     /// doubling, the store would leave its old blocks as holes in wasm memory).
     pub fn of_rows(vectors: &Rows) -> Int8Store {
@@ -132,10 +125,6 @@ impl Int8Store {
         if self.stride == 0 { 0 } else { self.rows.len() / self.stride }
     }
 
-    pub fn dim(&self) -> usize {
-        self.dim
-    }
-
     /// Every row's bytes, in id order (the saved form: `persist.rs`).
     pub fn bytes(&self) -> &[u8] {
         &self.rows
@@ -169,10 +158,17 @@ impl Int8Store {
         super::permute::permute_in_place(&mut super::permute::Strided::new(&mut self.rows, self.stride), order);
     }
 
-    /// Appends row `id` of `other` (same dimension) as it is.
-    pub fn push_row_of(&mut self, other: &Int8Store, id: u32) {
-        debug_assert_eq!(self.dim, other.dim);
-        self.rows.extend_from_slice(other.row(id));
+    /// Keeps the rows `keep` accepts, in order, moving them down in place.
+    pub fn retain_in_place(&mut self, keep: impl Fn(u32) -> bool) {
+        let stride = self.stride;
+        let mut kept = 0usize;
+        for id in 0..self.len() {
+            if keep(id as u32) {
+                self.rows.copy_within(id * stride..(id + 1) * stride, kept * stride);
+                kept += 1;
+            }
+        }
+        self.rows.truncate(kept * stride);
     }
 
     /// The approximate distance between two stored rows (graph construction and repair).

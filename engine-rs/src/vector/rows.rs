@@ -83,6 +83,31 @@ impl Rows {
         super::permute::permute_in_place(&mut RowMover { rows: self, spare }, order);
     }
 
+    /// Keeps the rows `keep` accepts, in order, moving them down in place (no second copy of the
+    /// vectors in wasm memory); emptied chunks are freed.
+    pub fn retain_in_place(&mut self, keep: impl Fn(u32) -> bool) {
+        let mut kept = 0usize;
+        for id in 0..self.len {
+            if !keep(id as u32) {
+                continue;
+            }
+            if kept != id {
+                let src = self.row_ptr_mut(id) as *const f32;
+                let dst = self.row_ptr_mut(kept);
+                // SAFETY: distinct rows (kept < id) of `dim` floats each.
+                unsafe { std::ptr::copy_nonoverlapping(src, dst, self.dim) };
+            }
+            kept += 1;
+        }
+        self.len = kept;
+        let per_chunk = 1usize << self.shift;
+        let chunks = (kept + per_chunk - 1) / per_chunk;
+        self.chunks.truncate(chunks);
+        if let Some(last) = self.chunks.last_mut() {
+            last.truncate((kept - (chunks - 1) * per_chunk) * self.dim);
+        }
+    }
+
     fn row_ptr_mut(&mut self, id: usize) -> *mut f32 {
         assert!(id < self.len, "row {} of {}", id, self.len);
         let (shift, dim) = (self.shift, self.dim);
@@ -219,6 +244,26 @@ mod tests {
             let row = rows.row(new as u32);
             assert!(row[0] == old as f32 && row[dim - 1] == old as f32, "row {} should hold old row {}", new, old);
         }
+    }
+
+    #[test]
+    fn retaining_moves_kept_rows_down_across_chunks_and_frees_the_rest() {
+        let (dim, n) = (4096usize, 200u32);
+        let mut rows = Rows::new(dim);
+        for i in 0..n {
+            rows.push(&vec![i as f32; dim]);
+        }
+        rows.retain_in_place(|id| id % 3 != 0 && id < 150);
+        let kept: Vec<u32> = (0..150).filter(|id| id % 3 != 0).collect();
+        assert_eq!(rows.len(), kept.len());
+        assert_eq!(rows.chunks().map(|c| c.len()).sum::<usize>(), kept.len() * dim, "no row past the end");
+        for (new, &old) in kept.iter().enumerate() {
+            assert!(rows.row(new as u32).iter().all(|&x| x == old as f32), "row {} holds old row {}", new, old);
+        }
+        rows.push(&vec![-1.0; dim]);
+        assert_eq!(rows.row(kept.len() as u32)[0], -1.0);
+        rows.retain_in_place(|_| false);
+        assert_eq!((rows.len(), rows.chunks().count()), (0, 0));
     }
 
     #[test]

@@ -53,22 +53,12 @@ impl Store {
         }
     }
 
-    /// The rows of the ids `keep` accepts, in id order.
-    pub fn retain(&self, keep: impl Fn(u32) -> bool) -> Store {
-        let ids = (0..self.len() as u32).filter(|&id| keep(id));
+    /// Keeps the rows of the ids `keep` accepts, in id order, in place: a copy would stay as wasm
+    /// memory's high-water mark.
+    pub fn retain(&mut self, keep: impl Fn(u32) -> bool) {
         match self {
-            Store::F32(rows) => {
-                let mut out = Rows::new(rows.dim());
-                ids.for_each(|id| out.push(rows.row(id)));
-                Store::F32(out)
-            }
-            Store::Int8(codes) => {
-                // Sized once: grown by doubling, it would leave its old blocks in wasm memory.
-                let ids: Vec<u32> = ids.collect();
-                let mut out = Int8Store::with_rows(codes.dim(), ids.len());
-                ids.into_iter().for_each(|id| out.push_row_of(codes, id));
-                Store::Int8(out)
-            }
+            Store::F32(rows) => rows.retain_in_place(keep),
+            Store::Int8(codes) => codes.retain_in_place(keep),
         }
     }
 }
