@@ -213,7 +213,7 @@ impl Hnsw {
         self.store.permute(order);
         let mut deleted = vec![0u64; self.deleted.len()];
         for (new, &old) in order.iter().enumerate() {
-            if self.deleted[old as usize / 64] >> (old % 64) & 1 == 1 {
+            if self.is_deleted(old) {
                 deleted[new / 64] |= 1u64 << (new % 64);
             }
         }
@@ -250,16 +250,9 @@ impl Hnsw {
     /// The live nodes' lists, renumbered by `remap`. After `repair` no live node links to a
     /// tombstone, so every neighbour maps.
     fn graph_without_tombstones(&self, remap: &[u32]) -> Graph {
-        let order: Vec<u32> = (0..self.len() as u32).filter(|&id| remap[id as usize] != NONE).collect();
-        self.graph_renumbered(&order, remap)
-    }
-
-    /// The lists of the nodes `order` gives (in that order), renumbered by `remap`; every
-    /// neighbour of them must map.
-    fn graph_renumbered(&self, order: &[u32], remap: &[u32]) -> Graph {
         let m = self.config.m;
         let (mut levels, mut level0, mut upper) = (Vec::new(), Vec::new(), Vec::new());
-        for &id in order {
+        for id in (0..self.len() as u32).filter(|&id| remap[id as usize] != NONE) {
             let level = self.graph.level(id);
             levels.push(level as u8);
             for l in 0..=level {

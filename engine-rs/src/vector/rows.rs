@@ -92,10 +92,7 @@ impl Rows {
                 continue;
             }
             if kept != id {
-                let src = self.row_ptr_mut(id) as *const f32;
-                let dst = self.row_ptr_mut(kept);
-                // SAFETY: distinct rows (kept < id) of `dim` floats each.
-                unsafe { std::ptr::copy_nonoverlapping(src, dst, self.dim) };
+                self.copy_row(kept, id);
             }
             kept += 1;
         }
@@ -106,6 +103,15 @@ impl Rows {
         if let Some(last) = self.chunks.last_mut() {
             last.truncate((kept - (chunks - 1) * per_chunk) * self.dim);
         }
+    }
+
+    /// Copies row `from` over row `to` (`from != to`; they may sit in different chunks).
+    fn copy_row(&mut self, to: usize, from: usize) {
+        assert!(to != from, "a row copied over itself");
+        let src = self.row_ptr_mut(from) as *const f32;
+        let dst = self.row_ptr_mut(to);
+        // SAFETY: two distinct rows of `dim` floats each, so the ranges do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(src, dst, self.dim) };
     }
 
     fn row_ptr_mut(&mut self, id: usize) -> *mut f32 {
@@ -157,11 +163,7 @@ impl<'a> super::permute::MoveRows for RowMover<'a> {
     }
 
     fn copy(&mut self, to: usize, from: usize) {
-        let dim = self.rows.dim;
-        let src = self.rows.row_ptr_mut(from) as *const f32;
-        let dst = self.rows.row_ptr_mut(to);
-        // SAFETY: two distinct rows of `dim` floats each, so the ranges do not overlap.
-        unsafe { std::ptr::copy_nonoverlapping(src, dst, dim) };
+        self.rows.copy_row(to, from);
     }
 
     fn restore(&mut self, to: usize) {

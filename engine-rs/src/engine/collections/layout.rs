@@ -60,9 +60,7 @@ impl Engine {
         }
         Ok(laid_out)
     }
-}
 
-impl Engine {
     /// Graph nodes of collection `key` added since its last layout (0 right after one, or after
     /// an open): tells tests and tools whether a checkpoint laid it out.
     pub fn collection_unordered_nodes(&self, key: &[u8]) -> Option<usize> {

@@ -60,7 +60,7 @@ impl Engine {
         let prefix_len = doc_key.len();
         // An int8 index keeps no f32 vectors: it re-ranks with its documents' own, read at the
         // state the indexes follow (`last_seq`).
-        // The key buffer is filled on first use: an f32 search never calls this.
+        // Its key buffer allocates only when called, which an f32 search never does.
         let reader_key = RefCell::new(Vec::new());
         let prefix = &doc_key[..prefix_len];
         let full = |internal: u32| -> Option<&[u8]> {
