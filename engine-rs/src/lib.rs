@@ -17,9 +17,10 @@
 //!   vector collections (indexes kept in step with the reserved keys, search).
 //! - `doc`: the reserved key layout, document records, metadata and filters.
 //! - `vector`: distance kernels and HNSW; `text`: tokenizer and BM25.
-//! - `abi`: the `extern "C"` boundary described in `ABI.md`.
+//! - `abi`: the `extern "C"` boundary described in `ABI.md`; `cache_hint`: early loads.
 
 mod abi;
+mod cache_hint;
 mod checkpoint;
 mod codec;
 mod doc;

@@ -68,6 +68,14 @@ impl Engine {
         None
     }
 
+    /// Starts loading what `read_at` will read in the segments for each of `keys` (a hint for a
+    /// batch of point reads: their cache misses overlap; see `Segment::prefetch_gets`).
+    pub(super) fn prefetch_reads<'k>(&self, keys: impl Iterator<Item = &'k [u8]> + Clone) {
+        for segment in &self.segments {
+            segment.prefetch_gets(keys.clone());
+        }
+    }
+
     /// True when some commit after `snapshot` wrote `key` (committed, durable or not).
     pub(super) fn written_since(&self, key: &[u8], snapshot: u64) -> bool {
         if let Some(chain) = self.memtable.chain(key) {

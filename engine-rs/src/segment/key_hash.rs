@@ -39,6 +39,13 @@ fn hash(key: &[u8]) -> u64 {
 }
 
 /// The slot word of an entry: the hash's high half as the tag, the index in the low half.
+/// A slot's bytes, to touch it.
+#[inline]
+fn bytemuck_u64(word: &u64) -> &[u8] {
+    // SAFETY: a u64 is 8 readable bytes.
+    unsafe { std::slice::from_raw_parts(word as *const u64 as *const u8, 8) }
+}
+
 #[inline]
 fn slot_word(h: u64, index: u32) -> u64 {
     (h & 0xFFFF_FFFF_0000_0000) | index as u64
@@ -76,6 +83,27 @@ impl KeyHash {
 
     /// The index of `key`'s first entry, or None; `key_at(i)` reads entry i's key (only for
     /// slots whose tag matches).
+    /// The first step of `find(key)` alone: hashes `key`, starts loading its slot, and returns
+    /// the hash for `first_index` (batched lookups, `Segment::prefetch_gets`).
+    #[inline]
+    pub fn touch(&self, key: &[u8]) -> u64 {
+        let h = hash(key);
+        crate::cache_hint::touch_slice(bytemuck_u64(&self.slots[h as usize & self.mask]));
+        h
+    }
+
+    /// The entry `find` would compare first for a key of hash `h`, if its home slot holds one
+    /// with the same tag (the usual case: collisions are rare at a load under 3/4).
+    #[inline]
+    pub fn first_index(&self, h: u64) -> Option<usize> {
+        let word = self.slots[h as usize & self.mask];
+        if word != EMPTY && word & 0xFFFF_FFFF_0000_0000 == h & 0xFFFF_FFFF_0000_0000 {
+            Some((word & 0xFFFF_FFFF) as usize)
+        } else {
+            None
+        }
+    }
+
     #[inline]
     pub fn find<'a, F: Fn(usize) -> &'a [u8]>(&self, key: &[u8], key_at: F) -> Option<usize> {
         let h = hash(key);

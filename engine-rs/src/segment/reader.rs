@@ -130,8 +130,13 @@ impl Segment {
     /// Entry `index` (< len()).
     #[inline]
     pub fn entry(&self, index: usize) -> SegmentEntry<'_> {
+        self.entry_at(u32_at(&self.bytes, self.offsets_offset + 4 * index) as usize)
+    }
+
+    /// The entry that starts at byte `p` (an entry offset).
+    #[inline]
+    fn entry_at(&self, mut p: usize) -> SegmentEntry<'_> {
         let b = &self.bytes[..];
-        let mut p = u32_at(b, self.offsets_offset + 4 * index) as usize;
         let key_len = varint_at(b, &mut p) as usize;
         let key = &b[p..p + key_len];
         p += key_len;
@@ -212,6 +217,40 @@ impl Segment {
             i += 1;
         }
         None
+    }
+
+    /// Starts loading what `get` will read for each of `keys`: a lookup is three dependent
+    /// cache misses (hash slot, entry offset, entry), so a batch goes through them in passes, each
+    /// pass touching the next level for every key, and the misses of different keys overlap.
+    /// Only a hint: keys this segment lacks cost a hash each.
+    pub fn prefetch_gets<'k>(&self, keys: impl Iterator<Item = &'k [u8]>) {
+        let table = match &self.keys {
+            Some(table) => table,
+            None => return,
+        };
+        let hashes: Vec<u64> = keys.map(|key| table.touch(key)).collect();
+        let offsets: Vec<usize> = hashes
+            .iter()
+            .filter_map(|&h| table.first_index(h))
+            .map(|index| {
+                let at = self.offsets_offset + 4 * index;
+                crate::cache_hint::touch_slice(&self.bytes[at..at + 4]);
+                at
+            })
+            .collect();
+        let starts: Vec<usize> = offsets
+            .iter()
+            .map(|&at| {
+                let p = u32_at(&self.bytes, at) as usize;
+                crate::cache_hint::touch_slice(&self.bytes[p..p + 1]);
+                p
+            })
+            .collect();
+        for p in starts {
+            if let Some(value) = self.entry_at(p).value {
+                crate::cache_hint::touch_slice(value);
+            }
+        }
     }
 
     /// The newest version of `key` regardless of snapshot (for write-conflict checks).

@@ -153,6 +153,10 @@ fn random_lookups_match_a_btreemap_model() {
         let model = random_model(&mut rng, keys, versions, 40);
         let seg = Segment::from_bytes(build(round, &model)).unwrap();
         assert_eq!(seg.len(), model.len());
+        // A prefetch is only a hint, but it walks real offsets: present, absent and deleted keys
+        // must all be safe to give it.
+        let batch: Vec<Vec<u8>> = (0..64).map(|_| format!("k{:05}", rng.below(320)).into_bytes()).collect();
+        seg.prefetch_gets(batch.iter().map(|k| &k[..]));
         for _ in 0..500 {
             let key = format!("k{:05}", rng.below(320)).into_bytes();
             let snapshot = rng.below(1_100_000);

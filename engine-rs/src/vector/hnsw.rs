@@ -190,7 +190,9 @@ impl Hnsw {
     /// vector `full` lacks keeps its code distance (never dropped).
     fn rerank(&self, q: &[f32], found: &mut Vec<Cand>, full: FullVectors) {
         let metric = self.config.metric;
-        let rows: Vec<Option<&[u8]>> = found.iter().map(|c| full(c.id)).collect();
+        let ids: Vec<u32> = found.iter().map(|c| c.id).collect();
+        full.prefetch(&ids);
+        let rows: Vec<Option<&[u8]>> = ids.iter().map(|&id| full.vector(id)).collect();
         // Every row starts loading before any is measured, so their cache misses overlap.
         for row in rows.iter().flatten() {
             // SAFETY: a live slice.

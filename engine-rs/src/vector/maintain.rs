@@ -13,6 +13,7 @@ use super::graph::{Graph, NONE};
 use super::heap::Cand;
 use super::hnsw::Hnsw;
 use super::measure::{ByFn, Measure};
+use super::exact::FULL_VECTOR_BATCH;
 use super::store::{fetch_prepared, FullVectors, Store};
 use super::search::search_layer;
 use super::select::select_neighbours;
@@ -164,6 +165,11 @@ impl Hnsw {
         for id in 0..self.len() as u32 {
             if self.is_deleted(id) {
                 continue;
+            }
+            if let (Some(full), 0) = (full, id as usize % FULL_VECTOR_BATCH) {
+                let end = (id as usize + FULL_VECTOR_BATCH).min(self.len()) as u32;
+                let batch: Vec<u32> = (id..end).filter(|&x| !self.is_deleted(x)).collect();
+                full.prefetch(&batch);
             }
             let row = match (&self.store, full) {
                 (Store::F32(rows), _) => rows.row(id),

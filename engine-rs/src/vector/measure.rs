@@ -2,36 +2,16 @@
 //! start loading a node's data before it is measured.
 //!
 //! A walk at 100k vectors is bound by memory latency: profiles showed half its time stalled on
-//! the first load of each neighbour's row. WebAssembly has no prefetch instruction, so `prefetch`
-//! reads one byte of every cache line of the row (volatile, so it is kept); issued for all fresh
-//! neighbours before any distance, the misses overlap instead of following one another
-//! (+33% QPS at 100k x 128-d).
+//! the first load of each neighbour's row. `prefetch` touches every cache line of the row
+//! (`cache_hint.rs`); issued for all fresh neighbours before any distance, the misses overlap
+//! instead of following one another (+33% QPS at 100k x 128-d).
 
 use std::marker::PhantomData;
 
 use super::distance::Kernel;
 use super::rows::Rows;
 
-/// Bytes of a cache line on the CPUs that run us (x86-64 and arm64).
-const CACHE_LINE: usize = 64;
-
-/// Reads one byte per cache line of `bytes` bytes at `p`, so the CPU starts fetching them.
-///
-/// # Safety
-/// `p .. p + bytes` must be readable.
-#[inline(always)]
-pub unsafe fn touch_lines(p: *const u8, bytes: usize) {
-    if bytes == 0 {
-        return;
-    }
-    let mut at = 0;
-    while at < bytes {
-        core::ptr::read_volatile(p.add(at));
-        at += CACHE_LINE;
-    }
-    // Rows are not line-aligned: the last byte may sit on one more line.
-    core::ptr::read_volatile(p.add(bytes - 1));
-}
+pub use crate::cache_hint::touch_lines;
 
 pub trait Measure {
     /// Distance from the query to node `id` (smaller is nearer).

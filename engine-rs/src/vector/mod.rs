@@ -21,6 +21,7 @@ mod maintain;
 mod measure;
 mod permute;
 mod persist;
+mod pool;
 mod quant;
 mod rng;
 mod rows;
@@ -45,5 +46,5 @@ pub use config::{HnswConfig, Quantization};
 pub use distance::{has_direction, Metric};
 #[allow(unused_imports)]
 pub use hnsw::{Filter, Hnsw};
-pub use store::FullVectors;
+pub use store::{FullSource, FullVectors};
 pub use persist::SavedParts;

@@ -11,6 +11,7 @@ use std::collections::BinaryHeap;
 use super::graph::Graph;
 use super::heap::Cand;
 use super::measure::Measure;
+use super::pool::Pool;
 use super::visited::Visited;
 
 /// Greedy descent on an upper layer: moves to the closest neighbour until none is closer.
@@ -53,6 +54,9 @@ where
     A: Fn(u32) -> bool,
 {
     visited.reset(graph.len());
+    if !filtered {
+        return search_layer_unfiltered(graph, visited, entry, ef, level, measure);
+    }
     let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(ef + 1);
     let mut candidates: BinaryHeap<Reverse<Cand>> = BinaryHeap::with_capacity(ef * 2);
     let mut bound = f32::INFINITY;
@@ -98,4 +102,32 @@ where
         }
     }
     top.into_sorted_vec()
+}
+
+/// `search_layer` when every node is accepted: one sorted candidate list (`pool.rs`) instead of
+/// two heaps.
+fn search_layer_unfiltered<M: Measure>(graph: &Graph, visited: &mut Visited, entry: Cand, ef: usize, level: usize, measure: &M) -> Vec<Cand> {
+    let mut pool = Pool::new(ef);
+    pool.insert(entry);
+    visited.insert(entry.id);
+    let mut fresh: Vec<u32> = Vec::with_capacity(graph.max_neighbours());
+    while let Some(c) = pool.next() {
+        if let Some(next) = pool.peek_after_cursor() {
+            graph.prefetch_neighbours(next, level);
+        }
+        fresh.clear();
+        for &nb in graph.neighbours(c.id, level) {
+            if visited.insert(nb) {
+                measure.prefetch(nb);
+                fresh.push(nb);
+            }
+        }
+        for &nb in &fresh {
+            let cand = Cand::new(measure.distance(nb), nb);
+            if pool.admits(cand) {
+                pool.insert(cand);
+            }
+        }
+    }
+    pool.into_sorted()
 }

@@ -9,10 +9,25 @@ use super::distance::{normalize, Metric};
 use super::quant::Int8Store;
 use super::rows::Rows;
 
-/// The full vector of node `id` as the caller keeps it: `dim` little-endian f32s, as inserted
-/// (not normalised); None when the caller does not have it. Borrowed, not copied, so a re-rank
-/// can start loading every candidate's bytes before it measures any.
-pub type FullVectors<'a> = &'a dyn Fn(u32) -> Option<&'a [u8]>;
+/// Where an int8 index reads full vectors from (the engine: its document records).
+/// A closure `Fn(u32) -> Option<&[u8]>` is one, without prefetch.
+pub trait FullSource<'a> {
+    /// The full vector of node `id` as the caller keeps it: `dim` little-endian f32s, as
+    /// inserted (not normalised); None when the caller does not have it. Borrowed, not copied,
+    /// so a re-rank can start loading every candidate's bytes before it measures any.
+    fn vector(&self, id: u32) -> Option<&'a [u8]>;
+
+    /// Starts loading what `vector` will read for each of `ids` (a hint, before a batch).
+    fn prefetch(&self, _ids: &[u32]) {}
+}
+
+impl<'a, F: Fn(u32) -> Option<&'a [u8]>> FullSource<'a> for F {
+    fn vector(&self, id: u32) -> Option<&'a [u8]> {
+        self(id)
+    }
+}
+
+pub type FullVectors<'a> = &'a dyn FullSource<'a>;
 
 #[derive(Clone, Debug)]
 pub enum Store {
@@ -66,7 +81,7 @@ impl Store {
 /// Fetches node `id`'s full vector into `out` and prepares it as an insert would have (unit
 /// length for cosine): false when `full` lacks it.
 pub fn fetch_prepared(full: FullVectors, metric: Metric, id: u32, out: &mut [f32]) -> bool {
-    full(id).map_or(false, |bytes| load_prepared(bytes, metric, out))
+    full.vector(id).map_or(false, |bytes| load_prepared(bytes, metric, out))
 }
 
 /// Reads little-endian f32 `bytes` into `out` and prepares them as an insert would have: false

@@ -9,12 +9,14 @@
 //!   locality at checkpoints;
 //! - `index_file`: the index file format; `checkpoint_files`: which index files a checkpoint
 //!   writes and removes;
-//! - `request`, `search`, `output`: `soch_search` decoding, execution, and result encoding.
+//! - `request`, `search`, `output`: `soch_search` decoding, execution, and result encoding;
+//!   `doc_reads`: documents read by internal id, in batches.
 
 mod checkpoint_files;
 mod collection;
 mod compact;
 mod config;
+mod doc_reads;
 mod index_file;
 mod layout;
 mod output;

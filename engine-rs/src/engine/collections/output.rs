@@ -7,12 +7,11 @@
 //!  content_len u32 (0xFFFFFFFF: none) | content | vector_dim u32 | f32 * vector_dim)*
 //! ```
 
-use std::cell::RefCell;
-
 use super::collection::Collection;
+use super::doc_reads::DocReader;
 use super::request::{SearchRequest, FLAG_INCLUDE_VECTORS};
 use super::search::{search_collection, Hit};
-use crate::doc::{document_key, parse_collection_key, record_parts};
+use crate::doc::record_parts;
 use crate::engine::state::Engine;
 use crate::error::{Error, Result};
 use crate::limits::SEARCH_K_MAX;
@@ -52,27 +51,13 @@ impl Engine {
         let request = SearchRequest::decode(request)?;
         // Documents committed but not yet visible are skipped: ask for more when some may be.
         let wanted = if self.last_seq > self.visible_seq { request.k.saturating_mul(2) } else { request.k };
-        let (namespace, name) = parse_collection_key(key)?;
-        // Every document key is this prefix plus the id (`PREFIX 'd' ns 00 col 00 id`): built
-        // once, so each result skips re-validating the names and a fresh allocation.
-        let mut doc_key = document_key(namespace, name, "_")?;
-        doc_key.pop();
-        let prefix_len = doc_key.len();
         // An int8 index keeps no f32 vectors: it re-ranks with its documents' own, read at the
         // state the indexes follow (`last_seq`).
-        // Its key buffer allocates only when called, which an f32 search never does.
-        let reader_key = RefCell::new(Vec::new());
-        let prefix = &doc_key[..prefix_len];
-        let full = |internal: u32| -> Option<&[u8]> {
-            let slot = collection.slot(internal)?;
-            let mut key = reader_key.borrow_mut();
-            key.clear();
-            key.extend_from_slice(prefix);
-            key.extend_from_slice(slot.id.as_bytes());
-            let record = self.read_at(&key, self.last_seq)?;
-            record_parts(record).ok().map(|parts| parts.vector_bytes)
-        };
+        let full = DocReader::new(self, collection, key, self.last_seq)?;
         let hits = search_collection(collection, &request, std::cmp::min(wanted, SEARCH_K_MAX), &full)?;
+        let documents = DocReader::new(self, collection, key, self.visible_seq)?;
+        let shown: Vec<u32> = hits.iter().take(wanted).map(|hit| hit.internal).collect();
+        documents.prefetch(&shown);
         let mut count = 0;
         for hit in hits {
             if count as usize == request.k {
@@ -82,10 +67,7 @@ impl Engine {
                 Some(slot) => slot,
                 None => continue,
             };
-            doc_key.truncate(prefix_len);
-            // Slot ids were validated when the document was written.
-            doc_key.extend_from_slice(slot.id.as_bytes());
-            if let Some(record) = self.read_at(&doc_key, self.visible_seq) {
+            if let Some(record) = documents.record(hit.internal) {
                 encode_result(&hit, &slot.id, record, request.has(FLAG_INCLUDE_VECTORS), out)?;
                 count += 1;
             }
