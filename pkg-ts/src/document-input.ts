@@ -46,15 +46,17 @@ export function toVector(input: VectorInput, info: CollectionInfo, what = 'vecto
       vector[i] = x;
     }
   }
+  // One pass checks every value and sums the squares (the cosine check below).
+  let norm2 = 0;
   for (let i = 0; i < vector.length; i++) {
-    if (!Number.isFinite(vector[i])) {
+    const x = vector[i]!;
+    if (!Number.isFinite(x)) {
       throw new InvalidArgumentError(`${what}[${i}] is ${input[i]}: vector values must be finite 32-bit floats.`, 'INVALID_VECTOR');
     }
+    norm2 += x * x;
   }
   if (info.metric === 'cosine') {
     // The engine normalises cosine vectors with a 32-bit squared norm: it must be non-zero and finite.
-    let norm2 = 0;
-    for (let i = 0; i < vector.length; i++) norm2 += vector[i]! * vector[i]!;
     if (norm2 === 0) {
       throw new InvalidArgumentError(`${what} is all zeros, which has no direction for the cosine metric.`, 'INVALID_VECTOR');
     }

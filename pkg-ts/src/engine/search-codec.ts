@@ -94,23 +94,25 @@ export interface RawSearchHit {
 export function decodeSearchResults(out: Buffer, count: number): RawSearchHit[] {
   const fn = 'soch_search';
   const hits: RawSearchHit[] = [];
+  // A DataView reads floats faster than Buffer's readFloatLE.
+  const view = new DataView(out.buffer, out.byteOffset, out.length);
   let at = 0;
   for (let i = 0; i < count; i++) {
     expectLength(out, at + 14, fn);
-    const score = out.readFloatLE(at);
-    const vectorScore = out.readFloatLE(at + 4);
-    const textScore = out.readFloatLE(at + 8);
-    const idLength = out.readUInt16LE(at + 12);
+    const score = view.getFloat32(at, true);
+    const vectorScore = view.getFloat32(at + 4, true);
+    const textScore = view.getFloat32(at + 8, true);
+    const idLength = view.getUint16(at + 12, true);
     at += 14;
     expectLength(out, at + idLength + 4, fn);
     const id = utf8(out, at, at + idLength);
     at += idLength;
-    const metadataLength = out.readUInt32LE(at);
+    const metadataLength = view.getUint32(at, true);
     at += 4;
     expectLength(out, at + metadataLength + 4, fn);
     const metadataJson = utf8(out, at, at + metadataLength);
     at += metadataLength;
-    const contentLength = out.readUInt32LE(at);
+    const contentLength = view.getUint32(at, true);
     at += 4;
     let content: string | null = null;
     if (contentLength !== NO_CONTENT) {
@@ -119,13 +121,13 @@ export function decodeSearchResults(out: Buffer, count: number): RawSearchHit[] 
       at += contentLength;
     }
     expectLength(out, at + 4, fn);
-    const dim = out.readUInt32LE(at);
+    const dim = view.getUint32(at, true);
     at += 4;
     expectLength(out, at + 4 * dim, fn);
     let vector: Float32Array | null = null;
     if (dim > 0) {
       vector = new Float32Array(dim);
-      for (let j = 0; j < dim; j++, at += 4) vector[j] = out.readFloatLE(at);
+      for (let j = 0; j < dim; j++, at += 4) vector[j] = view.getFloat32(at, true);
     }
     hits.push({ score, vectorScore, textScore, id, metadataJson, content, vector });
   }
