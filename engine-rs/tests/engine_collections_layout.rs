@@ -147,3 +147,20 @@ fn wal_writes_after_a_layout_replay_onto_the_renumbered_index() {
     let live: Vec<Vec<f32>> = vectors.iter().enumerate().map(|(i, v)| if (100..150).contains(&i) { vec![1e9; DIM] } else { v.clone() }).chain(fresh[100..].iter().cloned()).collect();
     assert!(walk_recall(&reopened, &live) >= 0.95);
 }
+
+#[test]
+fn nodes_added_since_the_last_layout_are_counted_across_opens() {
+    let (mut disk, mut engine, _) = built("");
+    checkpoint(&mut engine, &mut disk, false);
+    assert_eq!(unordered(&engine), 0);
+    // Each session adds under a quarter; together they pass it.
+    write(&mut engine, &clustered(2000, DIM, CLUSTERS, 22), N);
+    assert!(checkpoint(&mut engine, &mut disk, false));
+    let mut engine = open(&mut disk, WAL_AND_VISIBLE).unwrap();
+    assert_eq!(unordered(&engine), 2000, "the index file kept the count");
+    write(&mut engine, &clustered(1700, DIM, CLUSTERS, 23), N + 2000);
+    assert!(checkpoint(&mut engine, &mut disk, false));
+    assert_eq!(unordered(&engine), 0, "3,700 of 12,700 new over two sessions: laid out");
+    let engine = open(&mut disk, WAL_AND_VISIBLE).unwrap();
+    assert_eq!(unordered(&engine), 0);
+}

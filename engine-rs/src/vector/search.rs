@@ -14,6 +14,10 @@ use super::measure::Measure;
 use super::pool::Pool;
 use super::visited::Visited;
 
+/// Largest ef walked with one sorted list (`pool.rs`): an insert moves up to ef entries, which
+/// beyond this costs more than the heaps' log(ef) steps.
+const POOL_EF_MAX: usize = 128;
+
 /// Greedy descent on an upper layer: moves to the closest neighbour until none is closer.
 pub fn greedy_closest<M: Measure>(graph: &Graph, mut cur: Cand, level: usize, measure: &M) -> Cand {
     loop {
@@ -54,7 +58,7 @@ where
     A: Fn(u32) -> bool,
 {
     visited.reset(graph.len());
-    if !filtered {
+    if !filtered && ef <= POOL_EF_MAX {
         return search_layer_unfiltered(graph, visited, entry, ef, level, measure);
     }
     let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(ef + 1);

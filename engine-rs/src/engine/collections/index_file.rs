@@ -18,8 +18,11 @@
 //! ..      4           S: slots u32, one per HNSW id (deleted ones included)
 //! ..      ..          S × slot: live u8 (0: deleted, nothing follows) |
 //!                         id_len u16 | document id | M u32 | metadata JSON (M bytes)
+//! ..      8           version 2 only: nodes added since the graph's last layout u64
 //! end-4   4           crc32c of every byte before it
 //! ```
+//! A graph with nodes added since its last layout (`layout.rs`) is written as version 2, so the
+//! count goes on across opens; any other is written as version 1, which older engines read.
 //! Metadata is saved as the document's JSON text and parsed again at load: one parse per
 //! document, far cheaper than rebuilding the graph, and it keeps this format independent of
 //! `Metadata`'s in-memory layout. (A compact binary form could replace it later.)
@@ -32,7 +35,8 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::text::Bm25Index;
 use crate::vector::{Hnsw, SavedParts};
 
-pub const INDEX_FORMAT_VERSION: u32 = 1;
+/// The newest format this engine reads and writes.
+pub const INDEX_FORMAT_VERSION: u32 = 2;
 const INDEX_MAGIC: [u8; 8] = *b"SOCHVIX1";
 const WHAT: &str = "collection index file";
 const CRC_LEN: usize = 4;
@@ -77,7 +81,8 @@ pub fn encode_index_file(
     let hnsw = collection.hnsw.save_parts();
     let mut head = Vec::new();
     head.extend_from_slice(&INDEX_MAGIC);
-    head.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());
+    let version: u32 = if collection.unordered > 0 { 2 } else { 1 };
+    head.extend_from_slice(&version.to_le_bytes());
     head.extend_from_slice(&(key.len() as u32).to_le_bytes());
     head.extend_from_slice(key);
     collection.config.encode(&mut head);
@@ -89,6 +94,9 @@ pub fn encode_index_file(
     tail.extend_from_slice(&(collection.slots.len() as u32).to_le_bytes());
     for slot in &collection.slots {
         encode_slot(slot.as_ref(), metadata_json, &mut tail)?;
+    }
+    if version >= 2 {
+        tail.extend_from_slice(&(collection.unordered as u64).to_le_bytes());
     }
     // The graph's bytes carry their own CRC: combined into the file's, not read a second time.
     let body_crc = crc32c_combine(crc32c_combine(crc32c(&head), hnsw.crc_of_all, hnsw.len), crc32c(&tail), tail.len());
@@ -162,10 +170,12 @@ pub fn decode_index_file(bytes: &[u8], file: IndexFileRef) -> Result<(Vec<u8>, C
         bytes => Some(Bm25Index::from_bytes(bytes)?),
     };
     let slots = decode_slots(&mut r, &hnsw)?;
+    let unordered = if version >= 2 { usize::try_from(r.u64_le()?).unwrap_or(usize::MAX) } else { 0 };
     if r.remaining() != 0 {
         return Err(corrupt("bytes follow the last slot"));
     }
     let mut collection = Collection::from_parts(config, hnsw, bm25, slots, Some(file));
+    collection.unordered = unordered;
     // A format this engine no longer writes is rewritten at the next checkpoint, not upgraded
     // again at every open.
     collection.dirty = Hnsw::saved_in_old_format(graph_bytes);

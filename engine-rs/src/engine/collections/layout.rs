@@ -6,8 +6,8 @@
 //!
 //! Nothing a user sees changes but the order of exact ties (ties break by internal id). A graph
 //! is laid out once it has `COLLECTION_LAYOUT_NODES_MIN` nodes and again whenever the nodes added
-//! since reach `COLLECTION_LAYOUT_PERCENT_NEW` of all; a loaded graph counts as laid out (it was
-//! when saved, if it qualified), so the count restarts at each open.
+//! since reach `COLLECTION_LAYOUT_PERCENT_NEW` of all. The index file keeps that count, so a
+//! collection that grows a little in each session is laid out again once the growth adds up.
 
 use super::collection::Collection;
 use crate::engine::state::Engine;
@@ -61,8 +61,8 @@ impl Engine {
         Ok(laid_out)
     }
 
-    /// Graph nodes of collection `key` added since its last layout (0 right after one, or after
-    /// an open): tells tests and tools whether a checkpoint laid it out.
+    /// Graph nodes of collection `key` added since its last layout (0 right after one; kept by
+    /// the index file across opens): tells tests and tools whether a checkpoint laid it out.
     pub fn collection_unordered_nodes(&self, key: &[u8]) -> Option<usize> {
         self.collections.get(key).map(|collection| collection.unordered)
     }
