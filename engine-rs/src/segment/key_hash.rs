@@ -39,13 +39,6 @@ fn hash(key: &[u8]) -> u64 {
 }
 
 /// The slot word of an entry: the hash's high half as the tag, the index in the low half.
-/// A slot's bytes, to touch it.
-#[inline]
-fn bytemuck_u64(word: &u64) -> &[u8] {
-    // SAFETY: a u64 is 8 readable bytes.
-    unsafe { std::slice::from_raw_parts(word as *const u64 as *const u8, 8) }
-}
-
 #[inline]
 fn slot_word(h: u64, index: u32) -> u64 {
     (h & 0xFFFF_FFFF_0000_0000) | index as u64
@@ -81,19 +74,19 @@ impl KeyHash {
         self.slots[slot] = slot_word(h, index);
     }
 
-    /// The index of `key`'s first entry, or None; `key_at(i)` reads entry i's key (only for
-    /// slots whose tag matches).
     /// The first step of `find(key)` alone: hashes `key`, starts loading its slot, and returns
     /// the hash for `first_index` (batched lookups, `Segment::prefetch_gets`).
     #[inline]
     pub fn touch(&self, key: &[u8]) -> u64 {
         let h = hash(key);
-        crate::cache_hint::touch_slice(bytemuck_u64(&self.slots[h as usize & self.mask]));
+        let slot: *const u64 = &self.slots[h as usize & self.mask];
+        // SAFETY: a slot of the table, 8 readable bytes.
+        unsafe { crate::cache_hint::touch_lines(slot as *const u8, 8) };
         h
     }
 
     /// The entry `find` would compare first for a key of hash `h`, if its home slot holds one
-    /// with the same tag (the usual case: collisions are rare at a load under 3/4).
+    /// with the same tag (the usual case: collisions are rare at a load of at most 2/3).
     #[inline]
     pub fn first_index(&self, h: u64) -> Option<usize> {
         let word = self.slots[h as usize & self.mask];
@@ -104,6 +97,8 @@ impl KeyHash {
         }
     }
 
+    /// The index of `key`'s first entry, or None; `key_at(i)` reads entry i's key (only for
+    /// slots whose tag matches).
     #[inline]
     pub fn find<'a, F: Fn(usize) -> &'a [u8]>(&self, key: &[u8], key_at: F) -> Option<usize> {
         let h = hash(key);

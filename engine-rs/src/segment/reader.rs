@@ -51,6 +51,9 @@ use super::SegmentEntry;
 use crate::error::Result;
 use std::cmp::Ordering;
 
+/// Bytes of a value `prefetch_gets` starts loading from its start.
+const PREFETCH_VALUE_HEAD: usize = 4096;
+
 pub struct Segment {
     pub(super) bytes: Vec<u8>,
     pub(super) id: u64,
@@ -248,7 +251,10 @@ impl Segment {
             .collect();
         for p in starts {
             if let Some(value) = self.entry_at(p).value {
-                crate::cache_hint::touch_slice(value);
+                // Its head (a document's vector and metadata) and its last byte (a record's
+                // flags); a long content is read in full only by whoever needs it.
+                crate::cache_hint::touch_slice(&value[..value.len().min(PREFETCH_VALUE_HEAD)]);
+                crate::cache_hint::touch_slice(&value[value.len().saturating_sub(1)..]);
             }
         }
     }

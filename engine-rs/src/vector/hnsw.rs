@@ -10,7 +10,8 @@ use super::config::{HnswConfig, Quantization, HNSW_EF_MAX, HNSW_LEVEL_MAX, HNSW_
 use super::distance::{normalize, CosineKernel, DotKernel, Kernel, L2Kernel, Metric};
 use super::graph::{Graph, NONE};
 use super::heap::Cand;
-use super::measure::{touch_lines, F32Rows, Measure};
+use super::measure::{F32Rows, Measure};
+use crate::cache_hint::touch_slice;
 use super::quant::{Int8Query, Int8Store};
 use super::rng::Rng;
 use super::rows::{first_non_finite, Rows};
@@ -195,8 +196,7 @@ impl Hnsw {
         let rows: Vec<Option<&[u8]>> = ids.iter().map(|&id| full.vector(id)).collect();
         // Every row starts loading before any is measured, so their cache misses overlap.
         for row in rows.iter().flatten() {
-            // SAFETY: a live slice.
-            unsafe { touch_lines(row.as_ptr(), row.len()) }
+            touch_slice(row);
         }
         let mut v = vec![0f32; self.config.dim];
         for (c, row) in found.iter_mut().zip(&rows) {

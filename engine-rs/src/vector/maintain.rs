@@ -163,13 +163,14 @@ impl Hnsw {
         let mut remap = vec![NONE; self.len()];
         let mut v = vec![0f32; self.config.dim];
         for id in 0..self.len() as u32 {
-            if self.is_deleted(id) {
-                continue;
-            }
-            if let (Some(full), 0) = (full, id as usize % FULL_VECTOR_BATCH) {
+            if let (Store::Int8(_), Some(full), 0) = (&self.store, full, id as usize % FULL_VECTOR_BATCH) {
+                // The next batch's records start loading together.
                 let end = (id as usize + FULL_VECTOR_BATCH).min(self.len()) as u32;
                 let batch: Vec<u32> = (id..end).filter(|&x| !self.is_deleted(x)).collect();
                 full.prefetch(&batch);
+            }
+            if self.is_deleted(id) {
+                continue;
             }
             let row = match (&self.store, full) {
                 (Store::F32(rows), _) => rows.row(id),

@@ -1,11 +1,12 @@
 //! The candidate list of an unfiltered walk: the best `ef` nodes seen so far, sorted nearest
 //! first, with a cursor at the nearest one not yet expanded (the "linear pool" of NSG and glass).
 //!
-//! It replaces hnswlib's two heaps (candidates and results) with one array: an insert is a
-//! binary search and a short move inside a few cache lines, the next node to expand is found
-//! by moving the cursor, and the results come out already sorted. A node pushed out of the best
-//! `ef` is never expanded, which is hnswlib's stopping rule (it stops at the first candidate
-//! farther than its `ef`-th result).
+//! It replaces hnswlib's two heaps (candidates and results) with one array: an insert moves the
+//! farther entries up by one, inside a few cache lines; the next node to expand is found by
+//! moving the cursor; the results come out already sorted. A node pushed out of the best `ef` is
+//! never expanded, which is hnswlib's stopping rule (it stops at the first candidate farther
+//! than its `ef`-th result), and a node enters under hnswlib's test (strictly nearer than the
+//! `ef`-th), so both keep the same nodes, ties included.
 
 use super::heap::Cand;
 
@@ -24,18 +25,21 @@ pub struct Pool {
 
 impl Pool {
     pub fn new(ef: usize) -> Pool {
+        debug_assert!(ef > 0, "an empty pool would never drop a node");
         Pool { items: Vec::with_capacity(ef + 1), ef, cursor: 0 }
     }
 
-    /// Whether `cand` would enter the best `ef` (a cheap test before `insert`).
+    /// Whether `cand` enters the best `ef`: while not full, or when strictly nearer than the
+    /// farthest (by distance alone, as hnswlib: an equal distance does not displace it).
     #[inline(always)]
     pub fn admits(&self, cand: Cand) -> bool {
-        self.items.len() < self.ef || cand < self.items[self.items.len() - 1].cand
+        self.items.len() < self.ef || cand.dist < self.items[self.items.len() - 1].cand.dist
     }
 
     /// Adds `cand`, dropping the farthest when full; `admits(cand)` must hold.
     #[inline(always)]
     pub fn insert(&mut self, cand: Cand) {
+        debug_assert!(self.admits(cand));
         if self.items.len() == self.ef {
             self.items.pop();
         }
@@ -89,11 +93,12 @@ mod tests {
             pool.insert(Cand::new(d, id));
         }
         assert_eq!(pool.next().map(|c| c.id), Some(2));
+        assert_eq!(pool.next().map(|c| c.id), Some(3));
         assert!(!pool.admits(Cand::new(6.0, 4)), "farther than the third best");
-        // A nearer node arriving before the cursor is expanded next.
+        assert!(!pool.admits(Cand::new(5.0, 0)), "as far as the third best: it stays out, as in hnswlib");
+        // A nearer node arriving before the cursor (now past two expanded nodes) is expanded next.
         pool.insert(Cand::new(0.5, 5));
         assert_eq!(pool.next().map(|c| c.id), Some(5));
-        assert_eq!(pool.next().map(|c| c.id), Some(3));
         assert_eq!(pool.next().map(|c| c.id), None, "node 1 was pushed out of the best 3");
         let ids: Vec<u32> = pool.into_sorted().iter().map(|c| c.id).collect();
         assert_eq!(ids, vec![5, 2, 3]);

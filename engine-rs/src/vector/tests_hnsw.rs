@@ -353,3 +353,32 @@ fn permuting_into_locality_order_renames_ids_and_changes_no_walk() {
         assert_eq!(index.insert(&qs[0]).unwrap() as usize, N);
     }
 }
+
+#[test]
+fn the_sorted_list_walk_keeps_the_same_nodes_as_the_heap_walk_ties_included() {
+    use super::measure::F32Rows;
+    use super::search::search_layer;
+    use super::store::Store;
+    use super::visited::Visited;
+    // Every vector four times over: equal distances everywhere, the case where the two could
+    // disagree on which node enters the best ef.
+    let base = clustered(N / 4, DIM, CLUSTERS, SIGMA, 7);
+    let data: Vec<Vec<f32>> = base.iter().flat_map(|v| std::iter::repeat(v.clone()).take(4)).collect();
+    let index = build(config(DIM, Metric::L2), &data);
+    let rows = match &index.store {
+        Store::F32(rows) => rows,
+        Store::Int8(_) => unreachable!("an f32 config"),
+    };
+    let mut visited = Visited::default();
+    for q in qs(50) {
+        let measure = F32Rows::<super::distance::L2Kernel>::new(&q, rows);
+        let entry = super::heap::Cand::new(super::measure::Measure::distance(&measure, index.graph.entry()), index.graph.entry());
+        for ef in [1, 10, 40, 128] {
+            // `filtered` with every node accepted takes the heaps; unfiltered, the sorted list.
+            let heaps = search_layer(&index.graph, &mut visited, entry, ef, 0, &measure, &|_| true, true);
+            let list = search_layer(&index.graph, &mut visited, entry, ef, 0, &measure, &|_| true, false);
+            let key = |found: &[super::heap::Cand]| found.iter().map(|c| (c.id, c.dist.to_bits())).collect::<Vec<_>>();
+            assert_eq!(key(&list), key(&heaps), "ef {}", ef);
+        }
+    }
+}

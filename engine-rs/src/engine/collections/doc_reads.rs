@@ -30,6 +30,11 @@ impl<'e> DocReader<'e> {
         Ok(DocReader { engine, collection, prefix, snapshot, key: RefCell::new(Vec::new()) })
     }
 
+    /// The same documents read at another snapshot.
+    pub fn at(&self, snapshot: u64) -> DocReader<'e> {
+        DocReader { snapshot, prefix: self.prefix.clone(), key: RefCell::new(Vec::new()), ..*self }
+    }
+
     /// The record of document `internal`; None when it has no slot or no record at the snapshot.
     pub fn record(&self, internal: u32) -> Option<&'e [u8]> {
         let slot = self.collection.slot(internal)?;

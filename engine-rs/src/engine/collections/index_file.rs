@@ -6,7 +6,7 @@
 //! ```text
 //! offset  size        field
 //! 0       8           magic "SOCHVIX1"
-//! 8       4           format version u32                 INDEX_FORMAT_VERSION (1)
+//! 8       4           format version u32                 INDEX_FORMAT_VERSION (2; 1 is read)
 //! 12      4           K: collection key length u32
 //! 16      K           collection key (the `c` key)
 //! ..      18 + T      config (`config.rs`): dim u32 | metric u8 | quantization u8 | m u32 |
@@ -18,11 +18,11 @@
 //! ..      4           S: slots u32, one per HNSW id (deleted ones included)
 //! ..      ..          S × slot: live u8 (0: deleted, nothing follows) |
 //!                         id_len u16 | document id | M u32 | metadata JSON (M bytes)
-//! ..      8           version 2 only: nodes added since the graph's last layout u64
+//! ..      8           nodes added since the graph's last layout u64 (version 2 on)
 //! end-4   4           crc32c of every byte before it
 //! ```
-//! A graph with nodes added since its last layout (`layout.rs`) is written as version 2, so the
-//! count goes on across opens; any other is written as version 1, which older engines read.
+//! Version 2 added the count of nodes added since the graph's last layout (`layout.rs`), so it
+//! goes on across opens. A version 1 file loads with a count of 0.
 //! Metadata is saved as the document's JSON text and parsed again at load: one parse per
 //! document, far cheaper than rebuilding the graph, and it keeps this format independent of
 //! `Metadata`'s in-memory layout. (A compact binary form could replace it later.)
@@ -81,8 +81,7 @@ pub fn encode_index_file(
     let hnsw = collection.hnsw.save_parts();
     let mut head = Vec::new();
     head.extend_from_slice(&INDEX_MAGIC);
-    let version: u32 = if collection.unordered > 0 { 2 } else { 1 };
-    head.extend_from_slice(&version.to_le_bytes());
+    head.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());
     head.extend_from_slice(&(key.len() as u32).to_le_bytes());
     head.extend_from_slice(key);
     collection.config.encode(&mut head);
@@ -95,9 +94,7 @@ pub fn encode_index_file(
     for slot in &collection.slots {
         encode_slot(slot.as_ref(), metadata_json, &mut tail)?;
     }
-    if version >= 2 {
-        tail.extend_from_slice(&(collection.unordered as u64).to_le_bytes());
-    }
+    tail.extend_from_slice(&(collection.unordered as u64).to_le_bytes());
     // The graph's bytes carry their own CRC: combined into the file's, not read a second time.
     let body_crc = crc32c_combine(crc32c_combine(crc32c(&head), hnsw.crc_of_all, hnsw.len), crc32c(&tail), tail.len());
     tail.extend_from_slice(&body_crc.to_le_bytes());

@@ -55,7 +55,7 @@ impl Engine {
         // state the indexes follow (`last_seq`).
         let full = DocReader::new(self, collection, key, self.last_seq)?;
         let hits = search_collection(collection, &request, std::cmp::min(wanted, SEARCH_K_MAX), &full)?;
-        let documents = DocReader::new(self, collection, key, self.visible_seq)?;
+        let documents = full.at(self.visible_seq);
         let shown: Vec<u32> = hits.iter().take(wanted).map(|hit| hit.internal).collect();
         documents.prefetch(&shown);
         let mut count = 0;
