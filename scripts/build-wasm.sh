@@ -84,8 +84,12 @@ fi
 # What rustc may emit: Debian's 1.63 uses simd128 (asked for) and mutable-globals; newer rustup
 # toolchains also default to sign-ext, bulk-memory, nontrapping-fptoint, reference-types and
 # multivalue. Every engine that runs SIMD128 (Node >= 16.4, current browsers) supports them all.
+# A function with one caller is inlined at any size by default: the exact scan's kernel loop
+# (`score_block`, #[inline(never)] in Rust) then lands inside a 13k-line function where V8
+# allocates its registers worse, and the scan ran at 0.75x. Only small ones are inlined now.
 opt_flags=(-O3 --enable-simd --enable-mutable-globals --enable-sign-ext --enable-bulk-memory
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
+  --one-caller-inline-max-function-size 200
   --strip-debug --strip-producers)
 if [ -n "$wasm_opt" ]; then
   if "$wasm_opt" "${opt_flags[@]}" "$raw" -o "$tmp_wasm"; then
