@@ -80,15 +80,7 @@ where
         if let Some(Reverse(next)) = candidates.peek() {
             graph.prefetch_neighbours(next.id, level);
         }
-        // Mark and prefetch every unseen neighbour first, then measure them: their cache
-        // misses overlap (see `measure.rs`).
-        fresh.clear();
-        for &nb in graph.neighbours(c.id, level) {
-            if visited.insert(nb) {
-                measure.prefetch(nb);
-                fresh.push(nb);
-            }
-        }
+        unseen_neighbours(graph, visited, c.id, level, measure, &mut fresh);
         for &nb in &fresh {
             let d = measure.distance(nb);
             if top.len() < ef || d < bound {
@@ -119,13 +111,7 @@ fn search_layer_unfiltered<M: Measure>(graph: &Graph, visited: &mut Visited, ent
         if let Some(next) = pool.peek_after_cursor() {
             graph.prefetch_neighbours(next, level);
         }
-        fresh.clear();
-        for &nb in graph.neighbours(c.id, level) {
-            if visited.insert(nb) {
-                measure.prefetch(nb);
-                fresh.push(nb);
-            }
-        }
+        unseen_neighbours(graph, visited, c.id, level, measure, &mut fresh);
         for &nb in &fresh {
             let cand = Cand::new(measure.distance(nb), nb);
             if pool.admits(cand) {
@@ -134,4 +120,18 @@ fn search_layer_unfiltered<M: Measure>(graph: &Graph, visited: &mut Visited, ent
         }
     }
     pool.into_sorted()
+}
+
+/// Replaces `fresh` with the neighbours of `id` not visited yet, marking them visited and
+/// starting to load their vectors: all are prefetched before any is measured, so their cache
+/// misses overlap (see `measure.rs`).
+#[inline(always)]
+fn unseen_neighbours<M: Measure>(graph: &Graph, visited: &mut Visited, id: u32, level: usize, measure: &M, fresh: &mut Vec<u32>) {
+    fresh.clear();
+    for &nb in graph.neighbours(id, level) {
+        if visited.insert(nb) {
+            measure.prefetch(nb);
+            fresh.push(nb);
+        }
+    }
 }
