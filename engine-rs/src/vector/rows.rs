@@ -311,6 +311,25 @@ mod tests {
     }
 
     #[test]
+    fn rows_of_a_multiple_of_16_floats_start_on_a_cache_line() {
+        let dim = 128;
+        let mut rows = Rows::new(dim);
+        // Past the first chunk's early growth steps and into a second chunk.
+        for i in 0..3000u32 {
+            rows.push(&vec![i as f32; dim]);
+        }
+        let bytes: Vec<u8> = rows.chunks().flat_map(|c| c.iter().flat_map(|x| x.to_le_bytes())).collect();
+        let loaded = Rows::from_le_bytes(dim, &bytes).unwrap();
+        for r in [&rows, &loaded] {
+            assert!(r.chunks().count() >= 2);
+            for id in [0u32, 1, 17, 2047, 2048, 2999] {
+                assert_eq!(r.row(id).as_ptr() as usize % 64, 0, "row {}", id);
+                assert_eq!(r.row(id)[0], id as f32);
+            }
+        }
+    }
+
+    #[test]
     fn a_permutation_moves_rows_across_chunks() {
         // 64 rows of 4096 floats per chunk: 200 rows span four chunks.
         let (dim, n) = (4096usize, 200u32);
