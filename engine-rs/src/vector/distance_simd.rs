@@ -124,17 +124,17 @@ pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
         while i + 32 <= n {
             let (x0, y0) = (load_i8(pa.add(i)), load_i8(pb.add(i)));
             let (x1, y1) = (load_i8(pa.add(i + 16)), load_i8(pb.add(i + 16)));
-            // i8 x i8 -> i16 lanes, then adjacent pairs -> i32 lanes.
-            s0 = i32x4_add(s0, i32x4_extadd_pairwise_i16x8(i16x8_extmul_low_i8x16(x0, y0)));
-            s0 = i32x4_add(s0, i32x4_extadd_pairwise_i16x8(i16x8_extmul_high_i8x16(x0, y0)));
-            s1 = i32x4_add(s1, i32x4_extadd_pairwise_i16x8(i16x8_extmul_low_i8x16(x1, y1)));
-            s1 = i32x4_add(s1, i32x4_extadd_pairwise_i16x8(i16x8_extmul_high_i8x16(x1, y1)));
+            // i8 -> i16 lanes, then i16 x i16 with adjacent pairs summed -> i32 lanes.
+            s0 = i32x4_add(s0, i32x4_dot_i16x8(i16x8_extend_low_i8x16(x0), i16x8_extend_low_i8x16(y0)));
+            s0 = i32x4_add(s0, i32x4_dot_i16x8(i16x8_extend_high_i8x16(x0), i16x8_extend_high_i8x16(y0)));
+            s1 = i32x4_add(s1, i32x4_dot_i16x8(i16x8_extend_low_i8x16(x1), i16x8_extend_low_i8x16(y1)));
+            s1 = i32x4_add(s1, i32x4_dot_i16x8(i16x8_extend_high_i8x16(x1), i16x8_extend_high_i8x16(y1)));
             i += 32;
         }
         while i + 16 <= n {
             let (x, y) = (load_i8(pa.add(i)), load_i8(pb.add(i)));
-            s0 = i32x4_add(s0, i32x4_extadd_pairwise_i16x8(i16x8_extmul_low_i8x16(x, y)));
-            s0 = i32x4_add(s0, i32x4_extadd_pairwise_i16x8(i16x8_extmul_high_i8x16(x, y)));
+            s0 = i32x4_add(s0, i32x4_dot_i16x8(i16x8_extend_low_i8x16(x), i16x8_extend_low_i8x16(y)));
+            s0 = i32x4_add(s0, i32x4_dot_i16x8(i16x8_extend_high_i8x16(x), i16x8_extend_high_i8x16(y)));
             i += 16;
         }
         let s = i32x4_add(s0, s1);
