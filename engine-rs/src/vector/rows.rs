@@ -232,7 +232,7 @@ impl Chunk {
 
     fn as_slice(&self) -> &[f32] {
         // SAFETY: `len` floats of initialised lines (`Line` is 16 f32s, no padding).
-        unsafe { std::slice::from_raw_parts(self.lines.as_ptr() as *const f32, self.len) }
+        unsafe { std::slice::from_raw_parts(self.as_ptr(), self.len) }
     }
 
     fn as_ptr(&self) -> *const f32 {
@@ -310,14 +310,20 @@ mod tests {
         assert!(Rows::from_le_bytes(2, &1f32.to_le_bytes().repeat(3)).is_err());
     }
 
+    /// `n` rows of `dim` floats, each filled with its own id.
+    fn rows_holding_their_ids(dim: usize, n: u32) -> Rows {
+        let mut rows = Rows::new(dim);
+        for i in 0..n {
+            rows.push(&vec![i as f32; dim]);
+        }
+        rows
+    }
+
     #[test]
     fn rows_of_a_multiple_of_16_floats_start_on_a_cache_line() {
         let dim = 128;
-        let mut rows = Rows::new(dim);
         // Past the first chunk's early growth steps and into a second chunk.
-        for i in 0..3000u32 {
-            rows.push(&vec![i as f32; dim]);
-        }
+        let rows = rows_holding_their_ids(dim, 3000);
         let bytes: Vec<u8> = rows.chunks().flat_map(|c| c.iter().flat_map(|x| x.to_le_bytes())).collect();
         let loaded = Rows::from_le_bytes(dim, &bytes).unwrap();
         for r in [&rows, &loaded] {
@@ -333,10 +339,7 @@ mod tests {
     fn a_permutation_moves_rows_across_chunks() {
         // 64 rows of 4096 floats per chunk: 200 rows span four chunks.
         let (dim, n) = (4096usize, 200u32);
-        let mut rows = Rows::new(dim);
-        for i in 0..n {
-            rows.push(&vec![i as f32; dim]);
-        }
+        let mut rows = rows_holding_their_ids(dim, n);
         assert!(rows.chunks().count() >= 4);
         let mut order: Vec<u32> = (0..n).collect();
         let mut rng = crate::vector::rng::Rng::new(8);
@@ -353,10 +356,7 @@ mod tests {
     #[test]
     fn retaining_moves_kept_rows_down_across_chunks_and_frees_the_rest() {
         let (dim, n) = (4096usize, 200u32);
-        let mut rows = Rows::new(dim);
-        for i in 0..n {
-            rows.push(&vec![i as f32; dim]);
-        }
+        let mut rows = rows_holding_their_ids(dim, n);
         rows.retain_in_place(|id| id % 3 != 0 && id < 150);
         let kept: Vec<u32> = (0..150).filter(|id| id % 3 != 0).collect();
         assert_eq!(rows.len(), kept.len());

@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 
-use super::collection::Collection;
+use super::collection::{Collection, DocSlot};
 use crate::doc::{document_key, parse_collection_key, record_parts};
 use crate::engine::state::Engine;
 use crate::error::Result;
@@ -37,13 +37,22 @@ impl<'e> DocReader<'e> {
 
     /// The record of document `internal`; None when it has no slot or no record at the snapshot.
     pub fn record(&self, internal: u32) -> Option<&'e [u8]> {
-        let slot = self.collection.slot(internal)?;
+        self.read(self.collection.slot(internal)?)
+    }
+
+    /// The record of the document in `slot`; None when it has none at the snapshot.
+    pub fn read(&self, slot: &DocSlot) -> Option<&'e [u8]> {
         let mut key = self.key.borrow_mut();
         key.clear();
-        key.extend_from_slice(&self.prefix);
-        // Slot ids were validated when the document was written.
-        key.extend_from_slice(slot.id.as_bytes());
+        self.push_key(slot, &mut key);
         self.engine.read_at(&key, self.snapshot)
+    }
+
+    /// Appends the document key of `slot` to `out`.
+    fn push_key(&self, slot: &DocSlot, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.prefix);
+        // Slot ids were validated when the document was written.
+        out.extend_from_slice(slot.id.as_bytes());
     }
 
     /// Starts loading the records of `ids` (a hint).
@@ -51,8 +60,7 @@ impl<'e> DocReader<'e> {
         let mut keys = Vec::with_capacity(ids.len() * (self.prefix.len() + 16));
         let mut ends = Vec::with_capacity(ids.len());
         for slot in ids.iter().filter_map(|&id| self.collection.slot(id)) {
-            keys.extend_from_slice(&self.prefix);
-            keys.extend_from_slice(slot.id.as_bytes());
+            self.push_key(slot, &mut keys);
             ends.push(keys.len());
         }
         let starts = std::iter::once(0).chain(ends.iter().copied());

@@ -67,7 +67,7 @@ impl Engine {
                 Some(slot) => slot,
                 None => continue,
             };
-            if let Some(record) = documents.record(hit.internal) {
+            if let Some(record) = documents.read(slot) {
                 encode_result(&hit, &slot.id, record, request.has(FLAG_INCLUDE_VECTORS), out)?;
                 count += 1;
             }
