@@ -20,11 +20,12 @@ pub enum ErrorCode {
     InvalidState = 11,
     UnsupportedFormat = 12,
     LimitExceeded = 13,
+    OutOfMemory = 14,
 }
 
 impl ErrorCode {
     /// Every code, for the table test that checks the TypeScript mirror.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::Internal,
         ErrorCode::InvalidArgument,
         ErrorCode::KeyTooLarge,
@@ -38,6 +39,7 @@ impl ErrorCode {
         ErrorCode::InvalidState,
         ErrorCode::UnsupportedFormat,
         ErrorCode::LimitExceeded,
+        ErrorCode::OutOfMemory,
     ];
 
     /// The stable name, as the TypeScript errors carry it in `code`.
@@ -56,6 +58,7 @@ impl ErrorCode {
             ErrorCode::InvalidState => "INVALID_STATE",
             ErrorCode::UnsupportedFormat => "UNSUPPORTED_FORMAT",
             ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
+            ErrorCode::OutOfMemory => "OUT_OF_MEMORY",
         }
     }
 }
@@ -88,6 +91,21 @@ impl Error {
     pub fn invalid_state(message: impl Into<String>) -> Error {
         Error::new(ErrorCode::InvalidState, message)
     }
+
+    /// `what` needed `bytes` more than the engine's memory could give; `aftermath` says what state
+    /// that left.
+    pub fn out_of_memory(what: &str, bytes: usize, aftermath: &str) -> Error {
+        let mb = (bytes + (1 << 20) - 1) >> 20;
+        Error::new(ErrorCode::OutOfMemory, format!("{} needs {} MB more than the engine's memory can hold{}; {}", what, mb, memory_note(), aftermath))
+    }
+}
+
+/// The engine's memory size, for out-of-memory messages (wasm32 only: natively there is no cap).
+fn memory_note() -> String {
+    #[cfg(target_arch = "wasm32")]
+    return format!(" (it holds {} MB; WebAssembly caps one engine at 4 GiB)", crate::abi::heap::memory_bytes() >> 20);
+    #[cfg(not(target_arch = "wasm32"))]
+    return String::new();
 }
 
 impl fmt::Display for Error {

@@ -5,6 +5,7 @@ use sochdb_engine as _;
 
 extern "C" {
     fn soch_abi_version() -> u32;
+    fn soch_alloc_failure() -> f64;
     fn soch_alloc(len: u32) -> usize;
     fn soch_free(ptr: usize, len: u32);
     fn soch_scratch(len: u32) -> usize;
@@ -96,8 +97,13 @@ fn init_empty() -> Vec<u8> {
 }
 
 #[test]
-fn the_abi_version_is_three() {
-    assert_eq!(unsafe { soch_abi_version() }, 3);
+fn the_abi_version_is_four() {
+    assert_eq!(unsafe { soch_abi_version() }, 4);
+}
+
+#[test]
+fn no_allocation_has_failed_natively() {
+    assert_eq!(unsafe { soch_alloc_failure() }, 0.0);
 }
 
 #[test]

@@ -15,6 +15,11 @@ export interface WithTransactionOptions {
 
 /** What `stats()` reports. */
 export interface DatabaseStats extends EngineStats {
+  /**
+   * Bytes of memory the engine holds (its WebAssembly memory, which only grows while the database
+   * is open). WebAssembly caps it at 4 GiB per database: past that, writes fail with `OUT_OF_MEMORY`.
+   */
+  engineMemoryBytes: number;
   storage: string;
   path: string;
   config: ResolvedConfig;

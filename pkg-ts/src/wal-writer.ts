@@ -252,7 +252,9 @@ export class WalWriter {
       }
       files = this.#engine.checkpoint(false);
     } catch (e) {
-      throw this.#poison(e, [...waiters, ...durable]);
+      // Commits persisted above are durable whatever the checkpoint did: they succeed.
+      for (const waiter of durable) waiter.resolve();
+      throw this.#poison(e, waiters);
     }
     for (const waiter of durable) waiter.resolve();
     try {

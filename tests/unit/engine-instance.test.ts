@@ -7,7 +7,7 @@ import { EngineInstance, SOCH_ABI_VERSION } from '../../pkg-ts/src/engine/abi.js
 import { DatabaseError } from '../../pkg-ts/src/errors.js';
 
 const EXPORTS = [
-  'soch_abi_version', 'soch_alloc', 'soch_free', 'soch_scratch', 'soch_out_ptr', 'soch_out_len', 'soch_init',
+  'soch_abi_version', 'soch_alloc', 'soch_alloc_failure', 'soch_free', 'soch_scratch', 'soch_out_ptr', 'soch_out_len', 'soch_init',
   'soch_load_manifest', 'soch_load_file', 'soch_replay_wal', 'soch_open_finish', 'soch_get', 'soch_put',
   'soch_delete', 'soch_txn_begin', 'soch_txn_get', 'soch_txn_put', 'soch_txn_delete', 'soch_txn_commit',
   'soch_txn_abort', 'soch_cursor_open', 'soch_cursor_next', 'soch_cursor_close', 'soch_wal_pending', 'soch_wal_take',
@@ -29,15 +29,17 @@ const section = (id: number, body: number[]) => [id, ...leb(body.length), ...bod
 const name = (text: string) => [...leb(text.length), ...Buffer.from(text)];
 
 /**
- * A module exporting memory and the given names: `soch_abi_version` returns `version`, `trapping`
- * executes `unreachable`, every other function returns 0.
+ * A module exporting memory and the given names: `soch_abi_version` returns `version`,
+ * `soch_alloc_failure` returns `allocFailure` (below 64), `trapping` executes `unreachable`, every
+ * other function returns 0.
  */
-function fakeEngine(options: { version?: number; trapping?: string; omit?: string } = {}): WebAssembly.Module {
+function fakeEngine(options: { version?: number; trapping?: string; omit?: string; allocFailure?: number } = {}): WebAssembly.Module {
   const version = options.version ?? SOCH_ABI_VERSION;
   const names = EXPORTS.filter((n) => n !== options.omit);
-  const funcIndex = (n: string) => (n === 'soch_abi_version' ? 0 : n === options.trapping ? 1 : 2);
+  const funcIndex = (n: string) =>
+    n === 'soch_abi_version' ? 0 : n === options.trapping ? 1 : n === 'soch_alloc_failure' ? 3 : 2;
   const types = [2, 0x60, 0, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]; // () -> i32, (i32, i32) -> i32
-  const functions = [3, 0, 1, 1];
+  const functions = [4, 0, 1, 1, 0];
   const memory = [1, 0, 1];
   const exports = [
     ...leb(names.length + 1),
@@ -45,7 +47,13 @@ function fakeEngine(options: { version?: number; trapping?: string; omit?: strin
     ...names.flatMap((n) => [...name(n), 0, funcIndex(n)]),
   ];
   const body = (code: number[]) => [...leb(code.length + 1), 0, ...code];
-  const code = [3, ...body([0x41, version, 0x0b]), ...body([0x00, 0x0b]), ...body([0x41, 0, 0x0b])];
+  const code = [
+    4,
+    ...body([0x41, version, 0x0b]),
+    ...body([0x00, 0x0b]),
+    ...body([0x41, 0, 0x0b]),
+    ...body([0x41, options.allocFailure ?? 0, 0x0b]),
+  ];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
     ...section(1, types), ...section(3, functions), ...section(5, memory), ...section(7, exports), ...section(10, code),
@@ -71,6 +79,28 @@ describe('EngineInstance', () => {
     expect(() => engine.put(0, Buffer.from('k'), Buffer.from('v'))).toThrow(error as Error);
     expect(() => engine.stats()).toThrow(error as Error);
     expect(onFatal).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports a trap after a failed allocation as OUT_OF_MEMORY, not as a bug', () => {
+    const engine = new EngineInstance(fakeEngine({ trapping: 'soch_put', allocFailure: 48 }));
+    let error: unknown;
+    try {
+      engine.put(0, Buffer.from('k'), Buffer.from('v'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect(error).toMatchObject({ code: 'OUT_OF_MEMORY' });
+    expect((error as Error).message).toMatch(/ran out of memory.*committed data is safe on disk/);
+    expect((error as Error).message).not.toMatch(/report this bug/);
+    expect(() => engine.get(0, Buffer.from('k'))).toThrow(error as Error);
+  });
+
+  it('refuses an allocation the engine cannot make, and stays usable', () => {
+    const engine = new EngineInstance(fakeEngine());
+    expect(() => engine.alloc(1000)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY' }));
+    expect(engine.deadError).toBeNull();
+    expect(engine.alloc(0).ptr).toBe(0);
   });
 
   it('passes ordinary statuses through while alive', () => {

@@ -49,6 +49,7 @@ describe('engine error table', () => {
     [11, DatabaseError, 'INVALID_STATE'],
     [12, DatabaseError, 'UNSUPPORTED_FORMAT'],
     [13, DatabaseError, 'LIMIT_EXCEEDED'],
+    [14, DatabaseError, 'OUT_OF_MEMORY'],
   ] as const)('status -%i becomes %o with code %s', (code, type, name) => {
     const error = engineError(-code, 'engine says so');
     expect(error).toBeInstanceOf(type);

@@ -44,8 +44,12 @@ export class FakeWalEngine implements WalEngine {
     this.durableSeq = seq;
   }
 
+  /** When set, checkpoints throw it (as the engine's OUT_OF_MEMORY does), changing nothing. */
+  checkpointError: Error | null = null;
+
   checkpoint(force: boolean): CheckpointFiles | null {
     if (this.pending.length > 0) throw new Error('INVALID_STATE: checkpoint with undrained WAL');
+    if (this.checkpointError !== null) throw this.checkpointError;
     if (!this.changedSinceCheckpoint && !force) return null;
     this.changedSinceCheckpoint = false;
     this.checkpoints++;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import type { SyncMode } from '../../pkg-ts/src/config.js';
-import { StorageError } from '../../pkg-ts/src/errors.js';
+import { DatabaseError, StorageError } from '../../pkg-ts/src/errors.js';
 import { WalWriter } from '../../pkg-ts/src/wal-writer.js';
 import { FakeWalEngine, RecordingAdapter } from './fake-engine.js';
 
@@ -210,6 +210,19 @@ describe('WalWriter failures', () => {
     await expect(writer.checkpoint()).rejects.toBe(error);
     expect(onFatal).toHaveBeenCalledTimes(1);
     expect(writer.failure).toBe(error);
+  });
+
+  it('resolve the commits a refused checkpoint persisted first (they are durable), then refuse the rest', async () => {
+    const { engine, writer, onFatal, commit } = setup();
+    const refused = new DatabaseError('A checkpoint needs more memory than the engine can hold', 'OUT_OF_MEMORY');
+    engine.checkpointError = refused;
+    const persistedFirst = commit();
+    const checkpoint = writer.checkpoint();
+    await expect(checkpoint).rejects.toBe(refused);
+    await expect(persistedFirst).resolves.toBeUndefined();
+    expect(engine.durableSeq).toBe(1);
+    await expect(commit()).rejects.toBe(refused);
+    expect(onFatal).toHaveBeenCalledTimes(1);
   });
 
   it('reject a checkpoint whose MANIFEST write fails, keeping the old MANIFEST', async () => {

@@ -8,6 +8,11 @@
 //! allocator grows once by that much and keeps the block as free space (wasm memory never shrinks),
 //! and the number of grows becomes logarithmic in the heap size.
 //!
+//! A failed allocation is remembered (`last_failure`): wasm32's std aborts with a bare
+//! `unreachable` trap when a collection cannot grow, and the host asks afterwards whether running
+//! out of memory was the cause, to say so instead of reporting a bug. Each export call starts by
+//! forgetting earlier failures (`forget_failure`), so the answer speaks of the call that trapped.
+//!
 //! An allocation at least as large as that step (a segment file handed over at open, a checkpoint's
 //! output buffer) grew memory by enough on its own: growing ahead after it would only leave up to an
 //! eighth of the memory idle behind one big buffer, so it does not. Untouched pages cost no RSS,
@@ -15,6 +20,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::arch::wasm32::memory_size;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const PAGE_BYTES: usize = 64 * 1024;
 /// Smallest step to grow by: an empty engine stays near 2 MiB of linear memory, and filling the
@@ -23,8 +29,34 @@ const GROW_BYTES_MIN: usize = 1024 * 1024;
 
 pub struct GeometricHeap;
 
+/// Bytes of the last allocation that failed (0: none yet).
+static LAST_FAILURE: AtomicUsize = AtomicUsize::new(0);
+
 fn memory_pages() -> usize {
     memory_size(0)
+}
+
+/// Bytes of the last allocation the heap could not satisfy, 0 if none has failed.
+pub fn last_failure() -> usize {
+    LAST_FAILURE.load(Ordering::Relaxed)
+}
+
+/// Forgets earlier failures (those were handled, or the engine would have stopped).
+pub fn forget_failure() {
+    LAST_FAILURE.store(0, Ordering::Relaxed);
+}
+
+/// Linear memory's current size in bytes.
+pub fn memory_bytes() -> usize {
+    memory_pages() * PAGE_BYTES
+}
+
+/// Passes `ptr` through, remembering `size` when it is null.
+fn noting_failure(ptr: *mut u8, size: usize) -> *mut u8 {
+    if ptr.is_null() {
+        LAST_FAILURE.store(size, Ordering::Relaxed);
+    }
+    ptr
 }
 
 impl GeometricHeap {
@@ -56,14 +88,14 @@ unsafe impl GlobalAlloc for GeometricHeap {
         let pages_before = memory_pages();
         let ptr = System.alloc(layout);
         self.grow_ahead_if_grown(pages_before, layout.size());
-        ptr
+        noting_failure(ptr, layout.size())
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let pages_before = memory_pages();
         let ptr = System.alloc_zeroed(layout);
         self.grow_ahead_if_grown(pages_before, layout.size());
-        ptr
+        noting_failure(ptr, layout.size())
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -74,7 +106,7 @@ unsafe impl GlobalAlloc for GeometricHeap {
         let pages_before = memory_pages();
         let new_ptr = System.realloc(ptr, layout, new_size);
         self.grow_ahead_if_grown(pages_before, new_size);
-        new_ptr
+        noting_failure(new_ptr, new_size)
     }
 }
 

@@ -18,6 +18,23 @@ pub extern "C" fn soch_abi_version() -> u32 {
     SOCH_ABI_VERSION
 }
 
+/// Bytes of the last allocation that failed for want of memory, 0 if none has: after a trap,
+/// the host asks whether the engine ran out of memory.
+#[no_mangle]
+pub extern "C" fn soch_alloc_failure() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return super::heap::last_failure() as f64;
+    #[cfg(not(target_arch = "wasm32"))]
+    return 0.0;
+}
+
+/// Starts an export call: allocation failures before it are forgotten (see `heap.rs`).
+#[inline]
+pub(super) fn forget_alloc_failure() {
+    #[cfg(target_arch = "wasm32")]
+    super::heap::forget_failure();
+}
+
 /// `len` bytes (align 1) for a buffer whose ownership may pass to the engine; 0 if `len == 0`
 /// or memory is exhausted.
 #[no_mangle]
@@ -26,6 +43,7 @@ pub extern "C" fn soch_alloc(len: u32) -> usize {
         Ok(layout) if len > 0 => layout,
         _ => return 0,
     };
+    forget_alloc_failure();
     // SAFETY: the layout has a non-zero size.
     unsafe { alloc(layout) as usize }
 }
@@ -52,6 +70,7 @@ pub(super) fn take_allocation(ptr: usize, len: u32) -> Vec<u8> {
 /// A pointer to at least `len` engine-owned bytes, valid until the next `soch_scratch`.
 #[no_mangle]
 pub extern "C" fn soch_scratch(len: u32) -> usize {
+    forget_alloc_failure();
     SCRATCH.with(|cell| {
         let mut scratch = cell.borrow_mut();
         if scratch.len() < len as usize {

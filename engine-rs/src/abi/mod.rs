@@ -16,7 +16,7 @@
 mod collections;
 mod durability;
 #[cfg(target_arch = "wasm32")]
-mod heap;
+pub(crate) mod heap;
 #[cfg(target_arch = "wasm32")]
 mod mem_builtins;
 mod kv;
@@ -26,4 +26,4 @@ mod scan;
 mod state;
 
 /// Bumped whenever an export or an encoding changes (mirrored in `pkg-ts/src/engine/abi.ts`).
-pub const SOCH_ABI_VERSION: u32 = 3;
+pub const SOCH_ABI_VERSION: u32 = 4;

@@ -70,6 +70,7 @@ pub(super) fn call_state<F>(f: F) -> i32
 where
     F: FnOnce(&mut AbiState) -> Result<i32>,
 {
+    super::memory::forget_alloc_failure();
     STATE.with(|cell| {
         let mut state = cell.borrow_mut();
         state.out.reset();

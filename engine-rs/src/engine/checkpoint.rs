@@ -7,7 +7,7 @@
 //! ABI.md gives (new files, new WAL file, manifest, then removals). Versions an open snapshot or
 //! cursor can still read survive the merge, so reads in progress keep their view.
 
-use super::merge_policy::segments_to_fold;
+use super::merge_policy::{fold_min, segments_to_fold};
 use super::state::Engine;
 use crate::checkpoint::{index_file_name, segment_file_name, Manifest, SegmentRef};
 use crate::error::{Error, Result};
@@ -48,14 +48,17 @@ impl Engine {
             return Ok(None);
         }
         let segment_id = self.next_segment_id;
+        // The new segment's buffer first, the largest allocation: when memory cannot hold it,
+        // nothing has changed yet.
+        let wanted = if force { self.segments.len() } else { self.fold_count() };
+        let (fold, writer) = self.segment_writer(segment_id, wanted)?;
         // Dropping tombstones and laying graphs out change no count, id or exact result (but the
         // order of exact ties), so they may come first.
         self.compact_collections(force)?;
         self.lay_out_collections()?;
         // Then the one step that can fail: nothing else has changed yet.
         let index_files = self.encode_changed_indexes(segment_id + 1)?;
-        let fold = if force { self.segments.len() } else { self.fold_count() };
-        let segment = self.merge_into_segment(segment_id, fold);
+        let segment = self.merge_into_segment(writer, fold);
         let mut remove_files: Vec<String> =
             self.segments.drain(..fold).map(|segment| segment_file_name(segment.id())).collect();
         self.segments.insert(0, segment);
@@ -82,11 +85,25 @@ impl Engine {
         segments_to_fold(self.memtable.bytes(), &sizes)
     }
 
-    /// A segment holding the memtable and the newest `fold` live segments.
-    fn merge_into_segment(&self, segment_id: u64, fold: usize) -> Segment {
+    /// A writer sized for the memtable and the newest `fold` live segments, and the fold it is
+    /// for. When memory cannot hold that merge, the smallest fold the live-segment limit allows
+    /// (the memtable alone, usually): fewer bytes now, merged by a later checkpoint. Errors:
+    /// `OutOfMemory` when even that does not fit.
+    fn segment_writer(&self, segment_id: u64, fold: usize) -> Result<(usize, SegmentWriter)> {
+        let expected_bytes = |fold: usize| self.memtable.bytes() + self.segments[..fold].iter().map(|segment| segment.bytes().len()).sum::<usize>();
+        let mut wanted = SegmentWriter::try_new(segment_id, expected_bytes(fold)).map(|writer| (fold, writer));
+        let smallest = fold_min(self.segments.len());
+        if wanted.is_err() && smallest < fold {
+            wanted = SegmentWriter::try_new(segment_id, expected_bytes(smallest)).map(|writer| (smallest, writer));
+        }
+        wanted.map_err(|bytes| {
+            Error::out_of_memory("A checkpoint's new segment", bytes, "nothing changed, and committed writes are safe in the WAL")
+        })
+    }
+
+    /// A segment holding the memtable and the newest `fold` live segments, written by `writer`.
+    fn merge_into_segment(&self, mut writer: SegmentWriter, fold: usize) -> Segment {
         let folded = &self.segments[..fold];
-        let expected_bytes = self.memtable.bytes() + folded.iter().map(|segment| segment.bytes().len()).sum::<usize>();
-        let mut writer = SegmentWriter::new(segment_id, expected_bytes);
         let mut memtable_source = self.memtable.source();
         let mut segment_sources: Vec<SegmentSource<'_>> = folded.iter().map(SegmentSource::new).collect();
         let mut sources: Vec<&mut dyn MergeSource<'_>> = Vec::with_capacity(fold + 1);

@@ -16,9 +16,13 @@ pub(super) fn segments_to_fold(new_bytes: usize, live_sizes: &[usize]) -> usize 
         gathered = gathered.saturating_add(live_sizes[folded]);
         folded += 1;
     }
-    // After the checkpoint, live = len - folded + 1 must stay <= SEGMENTS_LIVE_MAX.
-    let folded_min = (live_sizes.len() + 1).saturating_sub(SEGMENTS_LIVE_MAX);
-    std::cmp::max(folded, folded_min)
+    std::cmp::max(folded, fold_min(live_sizes.len()))
+}
+
+/// The fewest segments a checkpoint may fold with `live` live segments: after it, live = live -
+/// folded + 1 must stay within `SEGMENTS_LIVE_MAX`.
+pub(super) fn fold_min(live: usize) -> usize {
+    (live + 1).saturating_sub(SEGMENTS_LIVE_MAX)
 }
 
 #[cfg(test)]

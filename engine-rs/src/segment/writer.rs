@@ -22,11 +22,14 @@ pub struct SegmentWriter {
 }
 
 impl SegmentWriter {
-    /// A writer for segment `segment_id`. `expected_bytes` is a capacity hint.
+    /// A writer for segment `segment_id`. `expected_bytes` (the entries' bytes, a hint) sizes the
+    /// buffer with room for the offsets, samples and checksums after them, so a large segment is
+    /// built in place: growing a full buffer would double it (for a moment, three times its size
+    /// in wasm memory, which never shrinks).
     pub fn new(segment_id: u64, expected_bytes: usize) -> SegmentWriter {
         SegmentWriter {
             segment_id,
-            buf: Vec::with_capacity(expected_bytes),
+            buf: Vec::with_capacity(capacity_for(expected_bytes)),
             offsets: Vec::new(),
             samples: Vec::new(),
             sample_starts: Vec::new(),
@@ -35,6 +38,14 @@ impl SegmentWriter {
             min_seq: u64::MAX,
             max_seq: 0,
         }
+    }
+
+    /// `new`, but a buffer the allocator cannot give is an `Err` of its size instead of an abort.
+    pub fn try_new(segment_id: u64, expected_bytes: usize) -> Result<SegmentWriter, usize> {
+        let capacity = capacity_for(expected_bytes);
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(capacity).map_err(|_| capacity)?;
+        Ok(SegmentWriter { buf, ..SegmentWriter::new(segment_id, 0) })
     }
 
     /// Adds one entry. Entries must come in (key ascending, seq descending) order; a key may repeat
@@ -106,7 +117,8 @@ impl SegmentWriter {
         let crcs_offset = sample_offsets_offset + 4 * self.sample_starts.len();
         assert!(crcs_offset <= u32::MAX as usize, "segment body over 4 GiB");
         let chunk_count = (crcs_offset + SEGMENT_CHUNK_SIZE - 1) / SEGMENT_CHUNK_SIZE;
-        self.buf.reserve(crcs_offset - offsets_offset + 4 * chunk_count + FOOTER_LEN);
+        // Exact: a short hint costs one copy here, not a doubled buffer.
+        self.buf.reserve_exact(crcs_offset - offsets_offset + 4 * chunk_count + FOOTER_LEN);
         for &o in &self.offsets {
             self.buf.extend_from_slice(&o.to_le_bytes());
         }
@@ -147,5 +159,43 @@ impl SegmentWriter {
         // for a long time, so give the slack back to the allocator.
         self.buf.shrink_to_fit();
         (self.buf, file_crc)
+    }
+}
+
+/// The buffer for a hint of `expected_bytes`.
+fn capacity_for(expected_bytes: usize) -> usize {
+    if expected_bytes == 0 {
+        0
+    } else {
+        expected_bytes.saturating_add(trailer_room(expected_bytes))
+    }
+}
+
+/// Room after a hint of `data_bytes` for the trailer: offsets and samples (hints count more per
+/// entry than an entry takes here, the memtable's overhead or folded segments' own trailers, so an
+/// eighth usually covers them; else `finish` copies once), chunk checksums and the footer.
+fn trailer_room(data_bytes: usize) -> usize {
+    data_bytes / 8 + 4 * (data_bytes / SEGMENT_CHUNK_SIZE + 1) + FOOTER_LEN + 4096
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SegmentWriter;
+
+    #[test]
+    fn a_segment_hinted_its_data_size_is_finished_in_place() {
+        // Large values and few entries: the trailer is all the hint leaves out.
+        let value = vec![7u8; 1 << 20];
+        let keys: Vec<Vec<u8>> = (0..8).map(|i| format!("key-{}", i).into_bytes()).collect();
+        let data: usize = keys.iter().map(|k| k.len() + value.len()).sum();
+        let mut writer = SegmentWriter::new(1, data);
+        let start = writer.buf.as_ptr();
+        for key in &keys {
+            writer.add(key, 1, Some(&value));
+        }
+        assert_eq!(writer.buf.as_ptr(), start, "entries fit the hint");
+        let capacity = writer.buf.capacity();
+        let (bytes, _) = writer.finish_with_crc();
+        assert!(bytes.len() <= capacity, "the trailer fit too: {} > {}", bytes.len(), capacity);
     }
 }

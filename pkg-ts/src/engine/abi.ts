@@ -25,7 +25,7 @@ import {
   type WalTake,
 } from './outputs.js';
 
-export const SOCH_ABI_VERSION = 3;
+export const SOCH_ABI_VERSION = 4;
 
 /**
  * The `txn` of `get` and `cursorOpen` that reads at `last_seq` (every commit, durable or not)
@@ -46,6 +46,7 @@ interface EngineExports {
   memory: WebAssembly.Memory;
   soch_abi_version(): I32;
   soch_alloc(len: I32): I32;
+  soch_alloc_failure(): number;
   soch_free(ptr: I32, len: I32): void;
   soch_scratch(len: I32): I32;
   soch_out_ptr(): I32;
@@ -80,7 +81,7 @@ interface EngineExports {
 }
 
 const REQUIRED_EXPORTS: ReadonlyArray<keyof EngineExports> = [
-  'memory', 'soch_abi_version', 'soch_alloc', 'soch_free', 'soch_scratch', 'soch_out_ptr',
+  'memory', 'soch_abi_version', 'soch_alloc', 'soch_alloc_failure', 'soch_free', 'soch_scratch', 'soch_out_ptr',
   'soch_out_len', 'soch_init', 'soch_load_manifest', 'soch_load_file', 'soch_replay_wal',
   'soch_open_finish', 'soch_get', 'soch_put', 'soch_delete', 'soch_txn_begin', 'soch_txn_get',
   'soch_txn_put', 'soch_txn_delete', 'soch_txn_commit', 'soch_txn_abort', 'soch_cursor_open',
@@ -157,10 +158,26 @@ export class EngineInstance {
     return this.#bytes;
   }
 
-  /** `soch_alloc`: a buffer whose ownership may pass to the engine; `view` is valid until the next call. */
+  /**
+   * `soch_alloc`: a buffer whose ownership may pass to the engine; `view` is valid until the next
+   * call. Throws `OUT_OF_MEMORY` when the engine's memory cannot hold `len` more bytes (the
+   * engine stays usable: nothing was written).
+   */
   alloc(len: number): { ptr: number; view: Uint8Array } {
     const ptr = this.#guard(() => this.#x.soch_alloc(len) >>> 0);
+    if (ptr === 0 && len > 0) {
+      throw new DatabaseError(
+        `The SochDB engine cannot hold ${megabytes(len)} more (${this.#memoryNote()}). ` +
+          'Nothing was loaded or written. Keep less in one database: split collections across databases.',
+        'OUT_OF_MEMORY',
+      );
+    }
     return { ptr, view: this.bytes().subarray(ptr, ptr + len) };
+  }
+
+  /** Bytes of linear memory the engine holds now (it never shrinks while the database is open). */
+  memoryBytes(): number {
+    return this.#x.memory.buffer.byteLength;
   }
 
   free(ptr: number, len: number): void {
@@ -381,10 +398,10 @@ export class EngineInstance {
     return this.#guard(() => this.#x.soch_memtable_bytes());
   }
 
-  stats(): EngineStats {
+  stats(): EngineStats & { engineMemoryBytes: number } {
     return this.#guard(() => {
       this.#check(this.#x.soch_stats());
-      return decodeStats(this.#outCopy());
+      return { ...decodeStats(this.#outCopy()), engineMemoryBytes: this.memoryBytes() };
     });
   }
 
@@ -431,18 +448,43 @@ export class EngineInstance {
     if (this.#dead !== null) throw this.#dead;
   }
 
-  /** A trap kills the instance: its state may be half-updated, so nothing may touch it again. */
+  /**
+   * A trap kills the instance: its state may be half-updated, so nothing may touch it again. An
+   * allocation that failed just before says why: the engine ran out of memory (wasm32's std
+   * aborts then), which is not a bug.
+   */
   #fatal(e: unknown): unknown {
     if (!(e instanceof WebAssembly.RuntimeError)) return e;
-    this.#dead = new DatabaseError(
-      `The SochDB engine stopped on an internal error (${e.message}); this database can no longer be used. ` +
-        'Reopen it (committed data is safe on disk) and please report this bug.',
-      'ENGINE_TRAPPED',
-      { cause: e },
-    );
+    const failed = this.#x.soch_alloc_failure();
+    this.#dead =
+      failed > 0
+        ? new DatabaseError(
+            `The SochDB engine ran out of memory: it needed ${megabytes(failed)} more (${this.#memoryNote()}). ` +
+              'This database can no longer be used in this process; committed data is safe on disk. ' +
+              'Reopen it, and keep less in one database: split collections across databases.',
+            'OUT_OF_MEMORY',
+            { cause: e },
+          )
+        : new DatabaseError(
+            `The SochDB engine stopped on an internal error (${e.message}); this database can no longer be used. ` +
+              'Reopen it (committed data is safe on disk) and please report this bug.',
+            'ENGINE_TRAPPED',
+            { cause: e },
+          );
     this.#onFatal(this.#dead);
     return this.#dead;
   }
+
+  #memoryNote(): string {
+    return `it holds ${megabytes(this.memoryBytes())}; WebAssembly caps one engine at ${megabytes(WASM32_MEMORY_MAX)}`;
+  }
+}
+
+/** wasm32's whole address space: no engine memory grows past it. */
+const WASM32_MEMORY_MAX = 4 * 1024 ** 3;
+
+function megabytes(bytes: number): string {
+  return bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0 ? `${bytes / 1024 ** 3} GiB` : `${Math.ceil(bytes / 1024 ** 2)} MB`;
 }
 
 /** Stubs for any import the module declares: the engine is meant to import nothing. */

@@ -27,6 +27,7 @@ export const ENGINE_ERROR_NAMES = [
   'INVALID_STATE',
   'UNSUPPORTED_FORMAT',
   'LIMIT_EXCEEDED',
+  'OUT_OF_MEMORY',
 ] as const;
 
 export type EngineErrorName = Exclude<(typeof ENGINE_ERROR_NAMES)[number], undefined>;
@@ -47,6 +48,7 @@ const ADVICE: Record<EngineErrorName, string> = {
   UNSUPPORTED_FORMAT: 'The files were written by a newer SochDB: upgrade @sochdb/sochdb to open them.',
   LIMIT_EXCEEDED:
     'An engine limit was reached (the message names it): nothing was written. For open transactions or scans, commit, abort or finish some first.',
+  OUT_OF_MEMORY: 'Keep less in one database: split collections across databases.',
 };
 
 /** Maps an engine status (< 0) and its message to the typed error the API throws. */
