@@ -170,3 +170,40 @@ fn an_index_file_is_refused_once_its_collection_changed_after_the_checkpoint() {
     assert_eq!(engine.checkpoint_file_pieces(&index).unwrap_err().code, ErrorCode::Internal);
     let _ = &mut disk;
 }
+
+#[test]
+fn an_f32_index_file_leaves_out_live_vectors_and_reopening_takes_them_from_the_documents() {
+    for metric in ["cosine", "l2", "dot"] {
+        let (mut disk, mut engine) = open_new(WAL_AND_VISIBLE);
+        create(&mut engine, "a", &format!(r#"{{"dimension": 8, "metric": "{}"}}"#, metric));
+        let vectors = clustered(300, DIM, 6, 7);
+        fill(&mut engine, "a", &vectors, &|i| format!(r#"{{"cat": {}}}"#, i % 10));
+        // Tombstones keep routing with their old vectors: deleted documents, and replaced ones
+        // whose records now hold another vector.
+        for i in (0..300).step_by(29) {
+            engine.delete(&doc_key("a", &format!("d{}", i))).unwrap();
+        }
+        for i in (3..300).step_by(31) {
+            put_doc(&mut engine, "a", &format!("d{}", i), &vectors[(i * 7) % 300], r#"{"cat": 1}"#, None);
+        }
+        persist(&mut engine, &mut disk);
+        let probes: Vec<Query> = clustered(6, DIM, 6, 8).iter().map(|q| Query::vector(40, q)).collect();
+        let before: Vec<Vec<Found>> = probes.iter().map(|q| search(&engine, "a", q)).collect();
+        assert!(checkpoint(&mut engine, &mut disk, false));
+        if metric != "cosine" {
+            // Rows are the vectors as given (cosine keeps them normalised): look for their bytes.
+            let file = &disk.files[&index_files(&disk)[0]];
+            let holds = |v: &[f32]| {
+                let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                file.windows(bytes.len()).any(|w| w == &bytes[..])
+            };
+            assert!(!holds(&vectors[1]) && !holds(&vectors[299]), "{}: a live row was saved", metric);
+            assert!(holds(&vectors[29]) && holds(&vectors[3]), "{}: a tombstone's row (deleted, replaced) was not", metric);
+        }
+        let reopened = open(&mut disk, WAL_AND_VISIBLE).unwrap();
+        assert_eq!(reopened.collection_index_inserts(&col_key("a")), Some(0));
+        for (query, expected) in probes.iter().zip(&before) {
+            assert_eq!(&search(&reopened, "a", query), expected, "{}", metric);
+        }
+    }
+}

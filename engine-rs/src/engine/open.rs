@@ -2,6 +2,10 @@
 //! WAL file in generation order, then `open_finish`. Every other call waits for `open_finish`
 //! (`InvalidState`).
 //!
+//! Once every file is in (at the first WAL file, or at `open_finish` when there is none), the
+//! segments are installed and collections loaded without their f32 rows get them back from their
+//! documents (`collections/restore_rows.rs`), so replay finds complete graphs.
+//!
 //! Replay applies each record with seq > checkpoint_seq, requiring seq == last_seq + 1 (a gap means
 //! a lost record: `Corruption`). A torn tail may end only the last file replayed. Replay applies
 //! reserved writes to the collections as commits do, so the loaded indexes catch up with the log.
@@ -55,6 +59,8 @@ pub(super) struct OpenState {
     indexes_arrived: Vec<bool>,
     last_generation: Option<u64>,
     torn_tail_seen: bool,
+    /// The arrived segments are the engine's now, and loaded collections complete.
+    files_installed: bool,
 }
 
 fn opening_state(phase: &mut Phase) -> Result<&mut OpenState> {
@@ -147,6 +153,9 @@ impl Engine {
             Some(manifest) => manifest,
             None => return Err(Error::invalid_state("load the manifest before its segments")),
         };
+        if state.files_installed {
+            return Err(Error::invalid_state("load every segment the manifest names before the WAL"));
+        }
         let len = bytes.len() as u64;
         let segment = Segment::from_bytes(bytes)?;
         let crc = segment.file_crc();
@@ -191,6 +200,7 @@ impl Engine {
                 (None, None) => 0,
             }
         };
+        self.install_loaded_files()?;
         let scan = scan_wal_file(bytes)?;
         if scan.generation < min_generation {
             let message =
@@ -238,9 +248,14 @@ impl Engine {
         Ok(true)
     }
 
-    /// Ends the open. Errors: `InvalidState` when a file named by the manifest never arrived.
-    pub fn open_finish(&mut self) -> Result<OpenFinish> {
+    /// Once every file the manifest names is in: makes the segments the engine's and restores
+    /// the rows collections were loaded without. Runs once. Errors: `InvalidState` when a file
+    /// never arrived; `Corruption` from restoring rows.
+    fn install_loaded_files(&mut self) -> Result<()> {
         let state = opening_state(&mut self.phase)?;
+        if state.files_installed {
+            return Ok(());
+        }
         if let Some(missing) = state.arrived.iter().position(Option::is_none) {
             let id = state.manifest.as_ref().map_or(0, |manifest| manifest.segments[missing].id);
             return Err(Error::invalid_state(format!("segment {} named by the manifest was not loaded", id)));
@@ -249,12 +264,20 @@ impl Engine {
             let id = state.manifest.as_ref().map_or(0, |manifest| manifest.indexes[missing].id);
             return Err(Error::invalid_state(format!("index file {} named by the manifest was not loaded", id)));
         }
+        state.files_installed = true;
+        self.segments = state.arrived.drain(..).flatten().collect();
+        self.restore_collection_rows()
+    }
+
+    /// Ends the open. Errors: `InvalidState` when a file named by the manifest never arrived.
+    pub fn open_finish(&mut self) -> Result<OpenFinish> {
+        self.install_loaded_files()?;
+        let state = opening_state(&mut self.phase)?;
         let (wal_generation, create_file) = match (state.last_generation, &state.manifest) {
             (Some(generation), _) => (generation, false),
             (None, Some(manifest)) => (std::cmp::max(manifest.wal_generation, 1), true),
             (None, None) => (1, true),
         };
-        self.segments = state.arrived.drain(..).flatten().collect();
         self.wal_generation = wal_generation;
         self.visible_seq = self.last_seq;
         self.phase = Phase::Open;

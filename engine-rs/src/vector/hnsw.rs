@@ -35,6 +35,9 @@ pub struct Hnsw {
     pub(super) rng: Rng,
     /// Reused by searches; a filter that searches this index again gets a fresh one.
     visited: RefCell<Visited>,
+    /// Loaded without its live f32 rows (a version 3 file): no search or insert until
+    /// `restore_rows` (`persist.rs`).
+    pub(super) rows_missing: bool,
 }
 
 /// int8 walks re-rank this many candidates per result asked for (at least `RERANK_MIN`).
@@ -56,13 +59,14 @@ impl Hnsw {
             deleted: Vec::new(),
             deleted_count: 0,
             visited: RefCell::new(Visited::default()),
+            rows_missing: false,
         })
     }
 
     /// Assembles a loaded index (`persist.rs` has validated every part).
     pub(super) fn from_parts(config: HnswConfig, store: Store, graph: Graph, deleted: Vec<u64>, rng: Rng) -> Hnsw {
         let deleted_count = deleted.iter().map(|w| w.count_ones() as usize).sum();
-        Hnsw { config, store, graph, deleted, deleted_count, rng, visited: RefCell::new(Visited::default()) }
+        Hnsw { config, store, graph, deleted, deleted_count, rng, visited: RefCell::new(Visited::default()), rows_missing: false }
     }
 
     pub fn config(&self) -> &HnswConfig {
@@ -93,6 +97,8 @@ impl Hnsw {
 
     /// Checks dimension and values, and normalises for cosine. Errors: `InvalidArgument`.
     pub(super) fn prepare(&self, vector: &[f32], what: &str) -> Result<Vec<f32>> {
+        // Every search and insert starts here: none may measure rows not restored yet.
+        assert!(!self.rows_missing, "an index loaded without its rows was used before restore_rows");
         if vector.len() != self.config.dim {
             return Err(Error::invalid_argument(format!(
                 "{} has dimension {}, the index expects {}",

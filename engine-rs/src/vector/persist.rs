@@ -6,8 +6,9 @@
 //! ```text
 //! offset  size            field
 //! 0       8               magic "SOCHHNSW"
-//! 8       4               version (2 for int8 rows, 1 for f32 rows: an engine reading only 1
-//!                         opens every f32 index)
+//! 8       4               version: 2 for int8 rows; for f32 rows 1 (every row) or 3 (only the
+//!                         tombstones' rows: the live rows are their documents' vectors, which a
+//!                         collection restores from its records at open, `restore_rows`)
 //! 12      4               dim
 //! 16      1               metric (distance.rs codes)
 //! 17      1               quantization (0 none, 1 int8)
@@ -21,7 +22,8 @@
 //! 52      4               entry point (u32::MAX when n = 0)
 //! 56      4               U
 //! 60      4               tombstone count
-//! 64      R, padded to 4  vectors, id order: f32 rows (R = n * dim * 4), or for int8 the rows of
+//! 64      R, padded to 4  vectors, id order: f32 rows (R = n * dim * 4; version 3: only the
+//!                         tombstones', R = tombstones * dim * 4), or for int8 the rows of
 //!                         `quant.rs` (R = n * (16 + dim): scale, offset, code sum, squared norm
 //!                         as f32, then dim codes as i8)
 //! ..      n, padded to 4  levels, u8 per id
@@ -44,15 +46,18 @@ use super::hnsw::Hnsw;
 use super::quant::Int8Store;
 use super::rng::Rng;
 use super::rows::Rows;
-use super::store::Store;
+use super::exact::FULL_VECTOR_BATCH;
+use super::store::{load_prepared, FullVectors, Store};
 use crate::codec::{crc32c, crc32c_append};
 use crate::error::{Error, ErrorCode, Result};
 
 pub const MAGIC: &[u8; 8] = b"SOCHHNSW";
 pub const VERSION: u32 = 2;
-/// The first version: f32 rows whatever the quantization. Still written for f32 indexes (their
-/// bytes are the same in both), so an engine that reads only version 1 opens them.
+/// The first version: f32 rows whatever the quantization. Still written for self-contained f32
+/// indexes (`save_parts`), so an engine that reads only version 1 opens them.
 const VERSION_F32_ROWS: u32 = 1;
+/// f32 rows of the tombstones only (`save_parts_without_live_rows`).
+const VERSION_F32_TOMBSTONE_ROWS: u32 = 3;
 pub const HEADER_LEN: usize = 64;
 const WHAT: &str = "the vector index";
 
@@ -79,11 +84,24 @@ struct Sizes {
     tombstones: usize,
 }
 
+/// What the vectors section holds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum SavedRows {
+    /// Every id's f32 row (version 1).
+    F32,
+    /// Every id's int8 row (version 2 with int8).
+    Int8,
+    /// The f32 rows of the tombstones only (version 3).
+    F32Tombstones,
+}
+
 impl Sizes {
-    /// `int8_rows`: the vectors are int8 rows (version 2 with int8), not f32 ones.
-    fn new(n: usize, dim: usize, m: usize, upper_len: usize, int8_rows: bool) -> Option<Sizes> {
-        let row = if int8_rows { Int8Store::row_bytes(dim) } else { dim.checked_mul(4)? };
-        let vectors_raw = n.checked_mul(row)?;
+    fn new(n: usize, dim: usize, m: usize, upper_len: usize, rows: SavedRows, tombstones: usize) -> Option<Sizes> {
+        let vectors_raw = match rows {
+            SavedRows::F32 => n.checked_mul(dim.checked_mul(4)?)?,
+            SavedRows::Int8 => n.checked_mul(Int8Store::row_bytes(dim))?,
+            SavedRows::F32Tombstones => tombstones.checked_mul(dim.checked_mul(4)?)?,
+        };
         Some(Sizes {
             vectors_raw,
             vectors: vectors_raw.checked_add(3)? / 4 * 4,
@@ -124,6 +142,7 @@ fn u32_bytes(values: &[u32]) -> &[u8] {
 /// 100k x 384-d that buffer was 170 MB of wasm memory, which never shrinks).
 #[derive(Debug)]
 pub struct SavedParts {
+    rows: SavedRows,
     header: Vec<u8>,
     vectors_padding: Vec<u8>,
     levels_padding: Vec<u8>,
@@ -150,14 +169,33 @@ impl Hnsw {
 
     /// Encodes the small parts and computes the CRC (one pass over the borrowed arrays).
     pub fn save_parts(&self) -> SavedParts {
+        self.save_parts_as(matches!(self.store, Store::Int8(_)), false)
+    }
+
+    /// `save_parts` leaving out the f32 rows of live ids (version 3), for a collection whose
+    /// records hold those vectors: its index file then takes a fraction of the bytes, and
+    /// `restore_rows` puts them back after loading. int8 rows are saved whole as before.
+    pub fn save_parts_without_live_rows(&self) -> SavedParts {
+        self.save_parts_as(matches!(self.store, Store::Int8(_)), true)
+    }
+
+    fn save_parts_as(&self, int8_rows: bool, without_live_rows: bool) -> SavedParts {
         let c = &self.config;
         let n = self.len();
         let upper = self.graph.upper_raw();
-        let int8_rows = matches!(self.store, Store::Int8(_));
-        let sizes = Sizes::new(n, c.dim, c.m, upper.len(), int8_rows).expect("an index in memory fits usize");
+        let rows = match (int8_rows, without_live_rows) {
+            (true, _) => SavedRows::Int8,
+            (false, false) => SavedRows::F32,
+            (false, true) => SavedRows::F32Tombstones,
+        };
+        let sizes = Sizes::new(n, c.dim, c.m, upper.len(), rows, self.deleted_count).expect("an index in memory fits usize");
         let mut header = Vec::with_capacity(HEADER_LEN);
         header.extend_from_slice(MAGIC);
-        let version = if int8_rows { VERSION } else { VERSION_F32_ROWS };
+        let version = match rows {
+            SavedRows::Int8 => VERSION,
+            SavedRows::F32 => VERSION_F32_ROWS,
+            SavedRows::F32Tombstones => VERSION_F32_TOMBSTONE_ROWS,
+        };
         header.extend_from_slice(&version.to_le_bytes());
         header.extend_from_slice(&(c.dim as u32).to_le_bytes());
         header.extend_from_slice(&[c.metric as u8, c.quantization as u8, 0, 0]);
@@ -173,6 +211,7 @@ impl Hnsw {
         let mut bitmap = self.deleted.clone();
         bitmap.resize(words(n), 0);
         let mut parts = SavedParts {
+            rows,
             header,
             vectors_padding: vec![0; sizes.vectors - sizes.vectors_raw],
             levels_padding: vec![0; sizes.levels - n],
@@ -194,9 +233,13 @@ impl Hnsw {
     /// since `save_parts` (the caller checks).
     pub fn pieces<'a>(&'a self, parts: &'a SavedParts) -> Vec<&'a [u8]> {
         let mut pieces: Vec<&[u8]> = vec![&parts.header];
-        match &self.store {
-            Store::F32(rows) => pieces.extend(rows.chunks().map(f32_bytes)),
-            Store::Int8(codes) => pieces.push(codes.bytes()),
+        match (&self.store, parts.rows) {
+            (Store::F32(rows), SavedRows::F32) => pieces.extend(rows.chunks().map(f32_bytes)),
+            (Store::F32(rows), SavedRows::F32Tombstones) => {
+                pieces.extend((0..self.len() as u32).filter(|&id| self.is_deleted(id)).map(|id| f32_bytes(rows.row(id))))
+            }
+            (Store::Int8(codes), SavedRows::Int8) => pieces.push(codes.bytes()),
+            _ => unreachable!("parts saved from this index's own store"),
         }
         pieces.push(&parts.vectors_padding);
         pieces.push(self.graph.levels());
@@ -206,6 +249,38 @@ impl Hnsw {
         pieces.push(&parts.bitmap);
         pieces.push(&parts.crc);
         pieces
+    }
+
+    /// Whether live ids' f32 rows wait for `restore_rows` (loaded from a version 3 file).
+    pub fn rows_missing(&self) -> bool {
+        self.rows_missing
+    }
+
+    /// Puts back the live ids' f32 rows of an index loaded without them: each from `full` (its
+    /// document's vector as stored), prepared as an insert prepares it, so the rows are the ones
+    /// that were saved. Errors: `Corruption` naming the id when `full` lacks its vector or holds
+    /// one of another length; the index then stays unusable.
+    pub fn restore_rows(&mut self, full: FullVectors<'_>) -> Result<()> {
+        if !self.rows_missing {
+            return Ok(());
+        }
+        let metric = self.config.metric;
+        let live: Vec<u32> = (0..self.len() as u32).filter(|&id| !self.is_deleted(id)).collect();
+        let rows = match &mut self.store {
+            Store::F32(rows) => rows,
+            Store::Int8(_) => unreachable!("only f32 indexes are saved without rows"),
+        };
+        for batch in live.chunks(FULL_VECTOR_BATCH) {
+            full.prefetch(batch);
+            for &id in batch {
+                let bytes = full.vector(id).ok_or_else(|| corrupt(format!("node {} is live but its document holds no vector", id)))?;
+                if !load_prepared(bytes, metric, rows.row_mut(id)) {
+                    return Err(corrupt(format!("node {}'s document holds a vector of another dimension", id)));
+                }
+            }
+        }
+        self.rows_missing = false;
+        Ok(())
     }
 
     /// Whether `bytes` (a saved index, already loaded) are in a format `to_bytes` no longer writes:
@@ -234,10 +309,10 @@ impl Hnsw {
             return Err(Error::new(ErrorCode::UnsupportedFormat, format!("{}: not a vector index file (bad magic)", WHAT)));
         }
         let version = le32(bytes, 8);
-        if version != VERSION && version != VERSION_F32_ROWS {
+        if ![VERSION_F32_ROWS, VERSION, VERSION_F32_TOMBSTONE_ROWS].contains(&version) {
             return Err(Error::new(
                 ErrorCode::UnsupportedFormat,
-                format!("{}: format version {} is not supported (this engine reads {} and {})", WHAT, version, VERSION_F32_ROWS, VERSION),
+                format!("{}: format version {} is not supported (this engine reads 1 to 3): upgrade SochDB", WHAT, version),
             ));
         }
         let (dim, m) = (le32(bytes, 12) as usize, le32(bytes, 20) as usize);
@@ -256,8 +331,13 @@ impl Hnsw {
         if bytes[18] != 0 || bytes[19] != 0 || n > HNSW_NODES_MAX || tombstones > n {
             return Err(corrupt("header fields out of range"));
         }
-        let int8_rows = config.quantization == Quantization::Int8 && version != VERSION_F32_ROWS;
-        let sizes = Sizes::new(n, dim, m, upper_len, int8_rows).ok_or_else(|| corrupt("sizes overflow"))?;
+        let rows = match (version, config.quantization) {
+            (VERSION_F32_TOMBSTONE_ROWS, Quantization::None) => SavedRows::F32Tombstones,
+            (VERSION_F32_TOMBSTONE_ROWS, _) => return Err(corrupt("an int8 index saved without its rows")),
+            (VERSION, Quantization::Int8) => SavedRows::Int8,
+            _ => SavedRows::F32,
+        };
+        let sizes = Sizes::new(n, dim, m, upper_len, rows, tombstones).ok_or_else(|| corrupt("sizes overflow"))?;
         let total = sizes.total().ok_or_else(|| corrupt("sizes overflow"))?;
         if bytes.len() < total {
             return Err(Error::truncated(WHAT));
@@ -280,14 +360,38 @@ impl Hnsw {
             return Err(corrupt("the vectors' padding is not zero"));
         }
         let vector_bytes = &vector_bytes[..sizes.vectors_raw];
-        let store = if int8_rows {
-            Store::Int8(Int8Store::from_le_bytes(dim, vector_bytes).map_err(corrupt)?)
-        } else {
-            let rows = Rows::from_le_bytes(dim, vector_bytes).map_err(corrupt)?;
-            match config.quantization {
-                Quantization::None => Store::F32(rows),
-                // A version 1 file: code its rows once.
-                Quantization::Int8 => Store::Int8(Int8Store::of_rows(&rows)),
+        // The tombstone bitmap comes last in the file, but version 3's rows need it: read ahead.
+        let bitmap_at = bytes.len() - 4 - sizes.tombstones;
+        let deleted: Vec<u64> = bytes[bitmap_at..bitmap_at + sizes.tombstones]
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+            .collect();
+        let tail_bits = deleted[n / 64] >> (n % 64);
+        let count: usize = deleted.iter().map(|w| w.count_ones() as usize).sum();
+        if tail_bits != 0 || count != tombstones {
+            return Err(corrupt("the tombstone bitmap does not match its count"));
+        }
+        let is_deleted = |id: usize| deleted[id / 64] & (1u64 << (id % 64)) != 0;
+        let store = match rows {
+            SavedRows::Int8 => Store::Int8(Int8Store::from_le_bytes(dim, vector_bytes).map_err(corrupt)?),
+            SavedRows::F32 => {
+                let rows = Rows::from_le_bytes(dim, vector_bytes).map_err(corrupt)?;
+                match config.quantization {
+                    Quantization::None => Store::F32(rows),
+                    // A version 1 file: code its rows once.
+                    Quantization::Int8 => Store::Int8(Int8Store::of_rows(&rows)),
+                }
+            }
+            SavedRows::F32Tombstones => {
+                let saved = Rows::from_le_bytes(dim, vector_bytes).map_err(corrupt)?;
+                let mut saved_rows = saved.iter();
+                let mut rows = Rows::new(dim);
+                let missing = vec![0f32; dim];
+                for id in 0..n {
+                    // Live rows stay zero until `restore_rows` fills them.
+                    rows.push(if is_deleted(id) { saved_rows.next().expect("one saved row per tombstone") } else { &missing });
+                }
+                Store::F32(rows)
             }
         };
         let level_bytes = take(sizes.levels);
@@ -298,19 +402,13 @@ impl Hnsw {
         let u32s = |s: &[u8]| -> Vec<u32> { s.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect() };
         let level0 = u32s(take(sizes.level0));
         let upper = u32s(take(sizes.upper));
-        let deleted: Vec<u64> = take(sizes.tombstones)
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-            .collect();
-        let tail_bits = deleted[n / 64] >> (n % 64);
-        let count: usize = deleted.iter().map(|w| w.count_ones() as usize).sum();
-        if tail_bits != 0 || count != tombstones {
-            return Err(corrupt("the tombstone bitmap does not match its count"));
-        }
+        take(sizes.tombstones); // read above
         if (n == 0) != (entry == NONE) {
             return Err(corrupt("the entry point does not match the node count"));
         }
         let graph = Graph::from_parts(m, levels, level0, upper, entry).map_err(corrupt)?;
-        Ok(Hnsw::from_parts(config, store, graph, deleted, Rng::new(le64(bytes, 40))))
+        let mut hnsw = Hnsw::from_parts(config, store, graph, deleted, Rng::new(le64(bytes, 40)));
+        hnsw.rows_missing = rows == SavedRows::F32Tombstones && tombstones < n;
+        Ok(hnsw)
     }
 }

@@ -70,6 +70,15 @@ impl Rows {
         unsafe { std::slice::from_raw_parts(self.row_ptr(id), self.dim) }
     }
 
+    /// Row `id`, to overwrite (panics when `id >= len`).
+    pub fn row_mut(&mut self, id: u32) -> &mut [f32] {
+        let dim = self.dim;
+        let p = self.row_ptr_mut(id as usize);
+        // SAFETY: `row_ptr_mut` checked `id < len`; the row is `dim` floats of a chunk we borrow
+        // mutably.
+        unsafe { std::slice::from_raw_parts_mut(p, dim) }
+    }
+
     /// Start of row `id`, unchecked.
     ///
     /// # Safety

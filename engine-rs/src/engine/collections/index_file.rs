@@ -78,7 +78,8 @@ pub fn encode_index_file(
     collection: &Collection,
     metadata_json: &mut dyn FnMut(&str) -> Result<Vec<u8>>,
 ) -> Result<EncodedIndex> {
-    let hnsw = collection.hnsw.save_parts();
+    // f32 rows live in the documents too: the file keeps only the tombstones' (`restore_rows.rs`).
+    let hnsw = collection.hnsw.save_parts_without_live_rows();
     let mut head = Vec::new();
     head.extend_from_slice(&INDEX_MAGIC);
     head.extend_from_slice(&INDEX_FORMAT_VERSION.to_le_bytes());

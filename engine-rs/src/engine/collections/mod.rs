@@ -10,7 +10,8 @@
 //! - `index_file`: the index file format; `checkpoint_files`: which index files a checkpoint
 //!   writes and removes;
 //! - `request`, `search`, `output`: `soch_search` decoding, execution, and result encoding;
-//!   `doc_reads`: documents read by internal id, in batches.
+//!   `doc_reads`: documents read by internal id, in batches;
+//! - `restore_rows`: the f32 vectors index files leave out, put back from the documents at open.
 
 mod checkpoint_files;
 mod collection;
@@ -23,6 +24,7 @@ mod output;
 mod plan;
 mod registry;
 mod request;
+mod restore_rows;
 mod search;
 
 pub(super) use checkpoint_files::NewIndexFile;
