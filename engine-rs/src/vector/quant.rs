@@ -84,15 +84,44 @@ impl Int8Store {
     }
 
     pub fn push(&mut self, v: &[f32]) {
-        assert_eq!(v.len(), self.dim, "a row has dim values");
         let at = self.rows.len();
         self.rows.resize(at + self.stride, 0);
-        let row = &mut self.rows[at..];
+        self.set(self.len() as u32 - 1, v);
+    }
+
+    /// Codes `v` into row `id` (which exists), as `push` does.
+    pub fn set(&mut self, id: u32, v: &[f32]) {
+        assert_eq!(v.len(), self.dim, "a row has dim values");
+        let at = id as usize * self.stride;
+        let row = &mut self.rows[at..at + self.stride];
         // SAFETY: i8 and u8 have one layout; the slice is this row's `dim` code bytes.
         let codes = unsafe { std::slice::from_raw_parts_mut(row[PARAMS_BYTES..].as_mut_ptr() as *mut i8, self.dim) };
         let p = quantize(v, codes);
         // SAFETY: the row starts with PARAMS_BYTES bytes for them; unaligned, as rows are packed.
         unsafe { std::ptr::write_unaligned(row.as_mut_ptr() as *mut QParams, p) };
+    }
+
+    /// `n` rows: row `id` is the next of `saved` where `from_saved(id)`, else zero (to be `set`).
+    /// Errors as `from_le_bytes`, or when `saved` holds another number of rows.
+    pub fn with_saved_rows(dim: usize, n: usize, saved: &[u8], from_saved: impl Fn(usize) -> bool) -> std::result::Result<Int8Store, &'static str> {
+        let saved = Int8Store::from_le_bytes(dim, saved)?;
+        let mut store = Int8Store::new(dim);
+        store.rows = vec![0; n * store.stride];
+        let mut next = 0;
+        for id in (0..n).filter(|&id| from_saved(id)) {
+            let row = saved.rows.get(next * store.stride..(next + 1) * store.stride).ok_or("fewer saved rows than tombstones")?;
+            store.rows[id * store.stride..(id + 1) * store.stride].copy_from_slice(row);
+            next += 1;
+        }
+        if next != saved.len() {
+            return Err("more saved rows than tombstones");
+        }
+        Ok(store)
+    }
+
+    /// The bytes of row `id` as saved.
+    pub fn row_saved(&self, id: u32) -> &[u8] {
+        self.row(id)
     }
 
     /// The bytes of row `id`: its parameters, then its codes.

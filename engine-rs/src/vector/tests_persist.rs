@@ -176,10 +176,11 @@ fn le_bytes(v: &[f32]) -> Vec<u8> {
 
 /// An index of `n` vectors with every 7th deleted, saved without its live rows; the inserted
 /// vectors as the documents would hold them.
-fn saved_without_live_rows(metric: Metric, n: usize) -> (Hnsw, Vec<u8>, Vec<Vec<u8>>, Vec<Vec<f32>>) {
+fn saved_without_live_rows(metric: Metric, quantization: Quantization, n: usize) -> (Hnsw, Vec<u8>, Vec<Vec<u8>>, Vec<Vec<f32>>) {
     let data = clustered(n + 20, 24, 8, 0.4, 5);
     let mut c = config(24, metric);
     c.m = 8;
+    c.quantization = quantization;
     let mut index = build(c, &data[..n]);
     for id in (0..n as u32).step_by(7) {
         index.delete(id).unwrap();
@@ -192,17 +193,19 @@ fn saved_without_live_rows(metric: Metric, n: usize) -> (Hnsw, Vec<u8>, Vec<Vec<
 
 #[test]
 fn saved_without_live_rows_it_is_whole_again_once_the_documents_give_them_back() {
-    for metric in [Metric::Cosine, Metric::L2, Metric::Dot] {
-        let (index, bytes, documents, queries) = saved_without_live_rows(metric, 600);
+    let cases = [(Metric::Cosine, Quantization::None), (Metric::L2, Quantization::None), (Metric::Dot, Quantization::None), (Metric::Cosine, Quantization::Int8), (Metric::L2, Quantization::Int8)];
+    for (metric, quantization) in cases {
+        let (index, bytes, documents, queries) = saved_without_live_rows(metric, quantization, 600);
         let whole = index.to_bytes();
-        assert_eq!(bytes.len(), whole.len() - index.live_len() * 24 * 4, "only the tombstones' rows are saved");
+        let row = if quantization == Quantization::Int8 { 16 + 24 } else { 24 * 4 };
+        assert_eq!(bytes.len(), whole.len() - index.live_len() * row, "only the tombstones' rows are saved");
         assert_eq!(u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]), 3);
         let mut loaded = Hnsw::from_bytes(&bytes).unwrap();
         assert!(loaded.rows_missing());
         loaded.restore_rows(&|id: u32| Some(&documents[id as usize][..])).unwrap();
         assert!(!loaded.rows_missing());
         // Bit for bit the rows that were saved (cosine ones normalised as at insert), tombstones' too.
-        assert_eq!(loaded.to_bytes(), whole, "{:?}", metric);
+        assert_eq!(loaded.to_bytes(), whole, "{:?} {:?}", metric, quantization);
         for q in &queries {
             assert_eq!(loaded.search(q, 10, None, None, None).unwrap(), index.search(q, 10, None, None, None).unwrap());
         }
@@ -211,7 +214,7 @@ fn saved_without_live_rows_it_is_whole_again_once_the_documents_give_them_back()
 
 #[test]
 fn restoring_rows_names_a_node_whose_document_is_missing_or_of_another_dimension() {
-    let (_, bytes, documents, _) = saved_without_live_rows(Metric::Cosine, 100);
+    let (_, bytes, documents, _) = saved_without_live_rows(Metric::Cosine, Quantization::Int8, 100);
     let mut loaded = Hnsw::from_bytes(&bytes).unwrap();
     let err = loaded.restore_rows(&|id: u32| if id == 5 { None } else { Some(&documents[id as usize][..]) }).unwrap_err();
     assert_eq!(err.code, ErrorCode::Corruption);
@@ -225,7 +228,7 @@ fn restoring_rows_names_a_node_whose_document_is_missing_or_of_another_dimension
 #[test]
 #[should_panic(expected = "before restore_rows")]
 fn an_index_still_missing_its_rows_refuses_to_search() {
-    let (_, bytes, _, queries) = saved_without_live_rows(Metric::L2, 50);
+    let (_, bytes, _, queries) = saved_without_live_rows(Metric::L2, Quantization::None, 50);
     let loaded = Hnsw::from_bytes(&bytes).unwrap();
     let _ = loaded.search(&queries[0], 5, None, None, None);
 }
@@ -245,7 +248,7 @@ fn an_index_saved_without_rows_when_all_are_tombstones_needs_no_restore() {
 
 #[test]
 fn every_truncation_of_an_index_saved_without_rows_is_an_error() {
-    let (_, bytes, _, _) = saved_without_live_rows(Metric::Cosine, 150);
+    let (_, bytes, _, _) = saved_without_live_rows(Metric::Cosine, Quantization::None, 150);
     for len in 0..bytes.len() {
         let err = Hnsw::from_bytes(&bytes[..len]).unwrap_err();
         assert!(err.code == ErrorCode::Truncated || err.code == ErrorCode::Corruption, "len {}: {}", len, err);
