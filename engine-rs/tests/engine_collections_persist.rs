@@ -207,3 +207,30 @@ fn an_index_file_leaves_out_live_vectors_and_reopening_takes_them_from_the_docum
         }
     }
 }
+
+#[test]
+fn the_wal_waits_for_every_segment_and_no_segment_comes_after_it() {
+    let (mut disk, mut engine, _) = filled();
+    checkpoint(&mut engine, &mut disk, false);
+    put_doc(&mut engine, "a", "late", &[1.0; DIM], "{}", None);
+    persist(&mut engine, &mut disk);
+    let load = |skip_segments: bool| {
+        let mut fresh = Engine::new(WAL_AND_VISIBLE);
+        let plan = fresh.load_manifest(&disk.files["MANIFEST"]).unwrap();
+        let segments: Vec<String> = plan.files.iter().filter(|f| f.starts_with("seg-")).cloned().collect();
+        for file in plan.files.iter().filter(|f| !skip_segments || !f.starts_with("seg-")) {
+            fresh.load_file(file, disk.files[file].clone()).unwrap();
+        }
+        (fresh, segments)
+    };
+    let wal = disk.files[&disk.wal_files()[0]].clone();
+    // Replay restores the graphs' vectors from the documents: every segment must be in.
+    let (mut early, segments) = load(true);
+    assert_eq!(early.replay_wal(&wal).unwrap_err().code, ErrorCode::InvalidState);
+    let (mut complete, _) = load(false);
+    complete.replay_wal(&wal).unwrap();
+    let late = complete.load_file(&segments[0], disk.files[&segments[0]].clone()).unwrap_err();
+    assert_eq!(late.code, ErrorCode::InvalidState, "{}", late.message);
+    complete.open_finish().unwrap();
+    assert_eq!(complete.collection_count(&col_key("a")).unwrap(), 402);
+}
