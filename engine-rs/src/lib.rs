@@ -36,7 +36,7 @@ mod wal;
 
 pub use checkpoint::{index_file_name, segment_file_name, Manifest};
 pub use doc::{collection_key, document_key, encode_record, namespace_key};
-pub use engine::{CheckpointOutput, Engine, EngineConfig, EngineStats, OpenFinish, OpenPlan, WalReplay, TXN_LATEST};
+pub use engine::{CheckpointOutput, Engine, EngineConfig, EngineStats, MemoryMeter, OpenFinish, OpenPlan, WalReplay, MEMORY_LIMIT_DEFAULT, TXN_LATEST};
 pub use error::{Error, ErrorCode};
 pub use segment::{Segment, SegmentEntry, SegmentWriter};
 pub use wal::{WalFileScan, WAL_HEADER_LEN};

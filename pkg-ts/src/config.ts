@@ -39,6 +39,12 @@ export interface DatabaseConfig {
   adapter?: StorageAdapter;
   /** The engine file; default `SOCHDB_WASM_PATH` or the file shipped with the package. */
   wasmPath?: string;
+  /**
+   * Writes fail with `OUT_OF_MEMORY` (nothing written; deletes still work) once the database's
+   * data takes more than this many bytes of engine memory. Default 3.5 GiB: under WebAssembly's
+   * 4 GiB cap, with room to open the database again. Lower it where browsers give less.
+   */
+  memoryLimitBytes?: number;
 }
 
 export interface ResolvedConfig {
@@ -47,6 +53,8 @@ export interface ResolvedConfig {
   memtableSizeBytes: number;
   walEnabled: boolean;
   storage: StorageKind | 'custom';
+  /** Undefined: the engine's default. */
+  memoryLimitBytes?: number;
 }
 
 export const MEMTABLE_SIZE_BYTES_DEFAULT = 64 * 1024 * 1024;
@@ -81,5 +89,11 @@ export function resolveConfig(config: DatabaseConfig = {}): ResolvedConfig {
   if (!Number.isSafeInteger(memtableSizeBytes) || memtableSizeBytes <= 0) {
     throw new InvalidArgumentError(`memtableSizeBytes must be a positive integer; got ${String(memtableSizeBytes)}.`);
   }
-  return { syncMode, groupCommit, memtableSizeBytes, walEnabled, storage: config.adapter ? 'custom' : storage };
+  const { memoryLimitBytes } = config;
+  if (memoryLimitBytes !== undefined && (!Number.isSafeInteger(memoryLimitBytes) || memoryLimitBytes <= 0)) {
+    throw new InvalidArgumentError(`memoryLimitBytes must be a positive integer; got ${String(memoryLimitBytes)}.`);
+  }
+  const resolved: ResolvedConfig = { syncMode, groupCommit, memtableSizeBytes, walEnabled, storage: config.adapter ? 'custom' : storage };
+  if (memoryLimitBytes !== undefined) resolved.memoryLimitBytes = memoryLimitBytes;
+  return resolved;
 }

@@ -35,6 +35,7 @@ function startEngine(module: WebAssembly.Module) {
   const onFatal = (error: SochDBError): void => core?.fail(error);
   const engine = new EngineInstance(module, onFatal);
   const finish = (adapter: StorageAdapter, walFile: string, path: string, resolved: ResolvedConfig): DatabaseCore => {
+    if (resolved.memoryLimitBytes !== undefined) engine.setMemoryLimit(resolved.memoryLimitBytes);
     const writer = new WalWriter(engine, adapter, { ...resolved, walFile, onFatal });
     core = new DatabaseCore(engine, writer, adapter, path, resolved);
     return core;

@@ -20,6 +20,11 @@ export interface DatabaseStats extends EngineStats {
    * is open). WebAssembly caps it at 4 GiB per database: past that, writes fail with `OUT_OF_MEMORY`.
    */
   engineMemoryBytes: number;
+  /**
+   * Bytes the database's data takes in that memory (the engine's live allocations): writes fail
+   * with `OUT_OF_MEMORY` once it passes `memoryLimitBytes` (default 3.5 GiB).
+   */
+  dataBytes: number;
   storage: string;
   path: string;
   config: ResolvedConfig;

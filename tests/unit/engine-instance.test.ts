@@ -12,7 +12,7 @@ const EXPORTS = [
   'soch_delete', 'soch_txn_begin', 'soch_txn_get', 'soch_txn_put', 'soch_txn_delete', 'soch_txn_commit',
   'soch_txn_abort', 'soch_cursor_open', 'soch_cursor_next', 'soch_cursor_close', 'soch_wal_pending', 'soch_wal_take',
   'soch_wal_mark_durable', 'soch_checkpoint', 'soch_checkpoint_release', 'soch_memtable_bytes', 'soch_stats', 'soch_search',
-  'soch_collection_count', 'soch_catalog_version',
+  'soch_collection_count', 'soch_catalog_version', 'soch_set_memory_limit',
 ];
 
 const leb = (n: number): number[] => {

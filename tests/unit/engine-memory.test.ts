@@ -87,6 +87,44 @@ describe('an engine that runs out of memory', () => {
   });
 });
 
+describe('a database at its memory limit', () => {
+  it('refuses writes with OUT_OF_MEMORY, stays usable, deletes still pass, and opens again in the same memory', async () => {
+    const dir = newDir();
+    const wasmPath = cappedEngine(engines, 128 * MB);
+    const limit = 48 * MB;
+    const db = Database.open(dir, { wasmPath, memoryLimitBytes: limit, memtableSizeBytes: 4 * MB, syncMode: 'normal' });
+    let written = 0;
+    try {
+      const result = await fill(db, 1000);
+      written = result.written;
+      expect(result.error).toMatchObject({ code: 'OUT_OF_MEMORY' });
+      expect((result.error as Error).message).toMatch(/nothing was written/);
+      expect(written).toBeGreaterThan(16);
+      expect((await db.stats()).dataBytes).toBeGreaterThan(limit);
+      // Still open: reads and deletes work, and the refused key is absent.
+      expect((await db.get(key(0)))?.equals(value(0))).toBe(true);
+      expect(await db.get(key(written))).toBeNull();
+      await db.delete(key(0));
+      expect(await db.get(key(0))).toBeNull();
+    } finally {
+      await db.close();
+    }
+    const reopened = Database.open(dir, { wasmPath, memoryLimitBytes: limit });
+    try {
+      expect(await reopened.get(key(0))).toBeNull();
+      for (let i = 1; i < written; i++) expect((await reopened.get(key(i)))?.equals(value(i)), `key ${i}`).toBe(true);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('takes only a positive whole number of bytes as a limit', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, '1' as unknown as number]) {
+      expect(() => Database.open(newDir(), { memoryLimitBytes: bad })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+  });
+});
+
 describe('a write larger than the memory left', () => {
   it('fails with OUT_OF_MEMORY and leaves the committed data intact', async () => {
     const dir = newDir();

@@ -104,3 +104,17 @@ pub extern "C" fn soch_stats() -> i32 {
         Ok(0)
     })
 }
+
+/// Commits that write a value fail with `OUT_OF_MEMORY` once the engine's data takes more than
+/// `bytes` (default `MEMORY_LIMIT_DEFAULT`, 3.5 GiB on wasm32). `INVALID_ARGUMENT` unless `bytes` is
+/// a positive integer.
+#[no_mangle]
+pub extern "C" fn soch_set_memory_limit(bytes: f64) -> i32 {
+    call(|engine, _| {
+        if !(bytes >= 1.0 && bytes.fract() == 0.0 && bytes <= usize::MAX as f64) {
+            return Err(Error::invalid_argument(format!("a memory limit must be a positive whole number of bytes, got {}", bytes)));
+        }
+        engine.set_memory_limit(bytes as usize);
+        Ok(0)
+    })
+}

@@ -31,6 +31,14 @@ pub struct GeometricHeap;
 
 /// Bytes of the last allocation that failed (0: none yet).
 static LAST_FAILURE: AtomicUsize = AtomicUsize::new(0);
+/// Bytes allocated and not yet freed (what the engine's data takes, without the allocator's free
+/// space): the engine's write budget reads it (`engine/memory_budget.rs`).
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// Bytes allocated and not freed.
+pub fn live_bytes() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
 
 fn memory_pages() -> usize {
     memory_size(0)
@@ -51,10 +59,12 @@ pub fn memory_bytes() -> usize {
     memory_pages() * PAGE_BYTES
 }
 
-/// Passes `ptr` through, remembering `size` when it is null.
+/// Passes `ptr` through, remembering `size` when it is null and counting it as live when not.
 fn noting_failure(ptr: *mut u8, size: usize) -> *mut u8 {
     if ptr.is_null() {
         LAST_FAILURE.store(size, Ordering::Relaxed);
+    } else {
+        LIVE.fetch_add(size, Ordering::Relaxed);
     }
     ptr
 }
@@ -99,6 +109,7 @@ unsafe impl GlobalAlloc for GeometricHeap {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
         System.dealloc(ptr, layout)
     }
 
@@ -106,6 +117,10 @@ unsafe impl GlobalAlloc for GeometricHeap {
         let pages_before = memory_pages();
         let new_ptr = System.realloc(ptr, layout, new_size);
         self.grow_ahead_if_grown(pages_before, new_size);
+        if !new_ptr.is_null() {
+            // The old block is gone; noting_failure counts the new one.
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
         noting_failure(new_ptr, new_size)
     }
 }

@@ -6,6 +6,7 @@
 //! - `read`: point reads at a snapshot, conflict probes.
 //! - `write`: autocommit writes, transactions, commit.
 //! - `wal_buffer`: the pending WAL records and durability.
+//! - `memory_budget`: commits that write values stop before the database is too large to reopen.
 //! - `cursor` and `range_merge`: range scans in batches at a pinned snapshot.
 //! - `checkpoint`, `merge_policy`: writing a new segment and folding old ones, and index files.
 //! - `collections`: vector collections kept in step with the reserved keys, and search.
@@ -14,6 +15,7 @@ mod checkpoint;
 mod collections;
 mod config;
 mod cursor;
+mod memory_budget;
 mod merge_policy;
 mod open;
 mod range_merge;
@@ -24,6 +26,7 @@ mod write;
 
 pub use checkpoint::CheckpointOutput;
 pub use config::EngineConfig;
+pub use memory_budget::{MemoryMeter, MEMORY_LIMIT_DEFAULT};
 pub use open::{OpenFinish, OpenPlan, WalReplay};
 pub use read::TXN_LATEST;
 pub use state::{Engine, EngineStats};

@@ -15,6 +15,7 @@
 //! is in the segments, every later one in the memtable; segments are newest first and hold disjoint
 //! seq ranges, newer segments newer seqs.
 
+use super::memory_budget::MemoryBudget;
 use super::collections::{NewIndexFile, Registry};
 use super::config::EngineConfig;
 use super::cursor::Cursor;
@@ -57,6 +58,8 @@ pub struct Engine {
     /// Index files the last checkpoint asked the host to write, by name: their small parts stay
     /// here until the host has copied them (their big arrays are the collections' own).
     pub(super) written_files: Vec<(String, NewIndexFile)>,
+    /// When commits that write values stop (`memory_budget.rs`).
+    pub(super) memory: MemoryBudget,
 }
 
 /// Counters for `soch_stats`, in its order.
@@ -76,10 +79,13 @@ pub struct EngineStats {
     pub open_txns: u64,
     pub open_cursors: u64,
     pub wal_generation: u64,
+    /// Bytes the engine's data takes (its live allocations; 0 natively), which the memory budget
+    /// limits (`memory_budget.rs`).
+    pub data_bytes: u64,
 }
 
 impl EngineStats {
-    pub fn to_array(&self) -> [u64; 12] {
+    pub fn to_array(&self) -> [u64; 13] {
         [
             self.last_seq,
             self.visible_seq,
@@ -93,6 +99,7 @@ impl EngineStats {
             self.open_txns,
             self.open_cursors,
             self.wal_generation,
+            self.data_bytes,
         ]
     }
 }
@@ -123,6 +130,7 @@ impl Engine {
             wal: PendingWal::new(),
             collections: Registry::default(),
             written_files: Vec::new(),
+            memory: MemoryBudget::default(),
         }
     }
 
@@ -205,6 +213,7 @@ impl Engine {
             open_txns: self.txns.len() as u64,
             open_cursors: self.cursors.len() as u64,
             wal_generation: self.wal_generation,
+            data_bytes: self.memory_used() as u64,
         }
     }
 }

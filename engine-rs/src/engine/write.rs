@@ -43,6 +43,9 @@ impl Engine {
     fn autocommit(&mut self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
         self.require_open()?;
         validate_key(key)?;
+        if value.is_some() {
+            self.check_room_to_write()?;
+        }
         let catalog = plan_commit(&self.collections, iter::once((key, value)))?;
         let seq = self.last_seq + 1;
         self.log_commit(seq, iter::once((key, value)));
@@ -95,6 +98,9 @@ impl Engine {
                 transaction.snapshot
             );
             return Err(Error::new(ErrorCode::TxnConflict, message));
+        }
+        if transaction.writes().any(|(_, value)| value.is_some()) {
+            self.check_room_to_write()?;
         }
         let catalog = plan_commit(&self.collections, transaction.writes())?;
         let seq = self.last_seq + 1;

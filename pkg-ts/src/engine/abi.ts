@@ -78,6 +78,7 @@ interface EngineExports {
   soch_checkpoint_release(): I32;
   soch_memtable_bytes(): number;
   soch_stats(): I32;
+  soch_set_memory_limit(bytes: number): I32;
 }
 
 const REQUIRED_EXPORTS: ReadonlyArray<keyof EngineExports> = [
@@ -87,7 +88,7 @@ const REQUIRED_EXPORTS: ReadonlyArray<keyof EngineExports> = [
   'soch_txn_put', 'soch_txn_delete', 'soch_txn_commit', 'soch_txn_abort', 'soch_cursor_open',
   'soch_cursor_next', 'soch_cursor_close', 'soch_wal_pending', 'soch_wal_take',
   'soch_wal_mark_durable', 'soch_checkpoint', 'soch_checkpoint_release', 'soch_memtable_bytes', 'soch_stats', 'soch_search',
-  'soch_collection_count', 'soch_catalog_version',
+  'soch_collection_count', 'soch_catalog_version', 'soch_set_memory_limit',
 ];
 
 /** A file a checkpoint asks the host to write, copied out of engine memory. */
@@ -188,6 +189,11 @@ export class EngineInstance {
 
   init(flags: number): void {
     this.#guard(() => this.#check(this.#x.soch_init(flags)));
+  }
+
+  /** Commits that write values fail with `OUT_OF_MEMORY` once the engine's data passes `bytes`. */
+  setMemoryLimit(bytes: number): void {
+    this.#guard(() => this.#check(this.#x.soch_set_memory_limit(bytes)));
   }
 
   /** Borrows the manifest at `ptr`. */

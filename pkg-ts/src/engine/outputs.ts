@@ -145,6 +145,7 @@ export const ENGINE_STAT_NAMES = [
   'openTxns',
   'openCursors',
   'walGeneration',
+  'dataBytes',
 ] as const;
 
 export type EngineStats = Record<(typeof ENGINE_STAT_NAMES)[number], number>;
