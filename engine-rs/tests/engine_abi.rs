@@ -249,6 +249,6 @@ fn transactions_and_cursors_work_through_the_abi() {
     assert!(unsafe { soch_memtable_bytes() } > 0.0);
     assert_eq!(unsafe { soch_stats() }, 0);
     let stats = out();
-    assert_eq!(stats.len(), 12 * 8);
+    assert_eq!(stats.len(), 13 * 8);
     assert_eq!((u64_at(&stats, 0), u64_at(&stats, 8), u64_at(&stats, 24)), (2, 2, 2));
 }
