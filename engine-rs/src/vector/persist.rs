@@ -6,9 +6,9 @@
 //! ```text
 //! offset  size            field
 //! 0       8               magic "SOCHHNSW"
-//! 8       4               version: 1 (f32 rows), 2 (int8 rows), or 3 (only the tombstones'
-//!                         rows, f32 or int8 by the quantization: the live ones come from their
-//!                         documents' vectors, which a collection restores at open, `restore_rows`)
+//! 8       4               version: 1 (f32 rows), 2 (int8 rows), or 3 (f32, only the tombstones'
+//!                         rows: the live ones are their documents' vectors, which a collection
+//!                         restores at open, `restore_rows`)
 //! 12      4               dim
 //! 16      1               metric (distance.rs codes)
 //! 17      1               quantization (0 none, 1 int8)
@@ -24,8 +24,8 @@
 //! 60      4               tombstone count
 //! 64      R, padded to 4  vectors, id order: f32 rows (R = n * dim * 4), or for int8 the rows of
 //!                         `quant.rs` (R = n * (16 + dim): scale, offset, code sum, squared norm
-//!                         as f32, then dim codes as i8); version 3: the tombstones' rows only
-//!                         (n above counts tombstones)
+//!                         as f32, then dim codes as i8); version 3: the tombstones' f32 rows
+//!                         only (n above counts tombstones)
 //! ..      n, padded to 4  levels, u8 per id
 //! ..      n * W0 * 4      layer 0 blocks [count, neighbours.., unused = 0]
 //! ..      U * 4           upper blocks, per id of level L: L blocks [count, neighbours..]
@@ -56,7 +56,7 @@ pub const VERSION: u32 = 2;
 /// The first version: f32 rows whatever the quantization. Still written for self-contained f32
 /// indexes (`save_parts`), so an engine that reads only version 1 opens them.
 const VERSION_F32_ROWS: u32 = 1;
-/// The rows of the tombstones only (`save_parts_without_live_rows`).
+/// f32 rows of the tombstones only (`save_parts_without_live_rows`).
 const VERSION_TOMBSTONE_ROWS: u32 = 3;
 pub const HEADER_LEN: usize = 64;
 const WHAT: &str = "the vector index";
@@ -93,8 +93,6 @@ enum SavedRows {
     Int8,
     /// The f32 rows of the tombstones only (version 3).
     F32Tombstones,
-    /// The int8 rows of the tombstones only (version 3).
-    Int8Tombstones,
 }
 
 impl Sizes {
@@ -103,7 +101,6 @@ impl Sizes {
             SavedRows::F32 => n.checked_mul(dim.checked_mul(4)?)?,
             SavedRows::Int8 => n.checked_mul(Int8Store::row_bytes(dim))?,
             SavedRows::F32Tombstones => tombstones.checked_mul(dim.checked_mul(4)?)?,
-            SavedRows::Int8Tombstones => tombstones.checked_mul(Int8Store::row_bytes(dim))?,
         };
         Some(Sizes {
             vectors_raw,
@@ -175,9 +172,10 @@ impl Hnsw {
         self.save_parts_as(matches!(self.store, Store::Int8(_)), false)
     }
 
-    /// `save_parts` leaving out the rows of live ids (version 3), for a collection whose records
-    /// hold those vectors: its index file then takes a fraction of the bytes, and `restore_rows`
-    /// puts them back (coding them again for int8) after loading.
+    /// `save_parts` leaving out the f32 rows of live ids (version 3), for a collection whose
+    /// records hold those vectors: its index file then takes a fraction of the bytes, and
+    /// `restore_rows` puts them back after loading. int8 rows are saved whole: coding 100k
+    /// vectors again at open took longer than reading their codes (a third of the f32 bytes).
     pub fn save_parts_without_live_rows(&self) -> SavedParts {
         self.save_parts_as(matches!(self.store, Store::Int8(_)), true)
     }
@@ -187,8 +185,7 @@ impl Hnsw {
         let n = self.len();
         let upper = self.graph.upper_raw();
         let rows = match (int8_rows, without_live_rows) {
-            (true, false) => SavedRows::Int8,
-            (true, true) => SavedRows::Int8Tombstones,
+            (true, _) => SavedRows::Int8,
             (false, false) => SavedRows::F32,
             (false, true) => SavedRows::F32Tombstones,
         };
@@ -198,7 +195,7 @@ impl Hnsw {
         let version = match rows {
             SavedRows::Int8 => VERSION,
             SavedRows::F32 => VERSION_F32_ROWS,
-            SavedRows::F32Tombstones | SavedRows::Int8Tombstones => VERSION_TOMBSTONE_ROWS,
+            SavedRows::F32Tombstones => VERSION_TOMBSTONE_ROWS,
         };
         header.extend_from_slice(&version.to_le_bytes());
         header.extend_from_slice(&(c.dim as u32).to_le_bytes());
@@ -243,9 +240,6 @@ impl Hnsw {
                 pieces.extend((0..self.len() as u32).filter(|&id| self.is_deleted(id)).map(|id| f32_bytes(rows.row(id))))
             }
             (Store::Int8(codes), SavedRows::Int8) => pieces.push(codes.bytes()),
-            (Store::Int8(codes), SavedRows::Int8Tombstones) => {
-                pieces.extend((0..self.len() as u32).filter(|&id| self.is_deleted(id)).map(|id| codes.row_saved(id)))
-            }
             _ => unreachable!("parts saved from this index's own store"),
         }
         pieces.push(&parts.vectors_padding);
@@ -273,20 +267,16 @@ impl Hnsw {
         }
         let metric = self.config.metric;
         let live: Vec<u32> = (0..self.len() as u32).filter(|&id| !self.is_deleted(id)).collect();
-        let mut prepared = vec![0f32; self.config.dim];
+        let rows = match &mut self.store {
+            Store::F32(rows) => rows,
+            Store::Int8(_) => unreachable!("int8 indexes are saved with their rows"),
+        };
         for batch in live.chunks(FULL_VECTOR_BATCH) {
             full.prefetch(batch);
             for &id in batch {
                 let bytes = full.vector(id).ok_or_else(|| corrupt(format!("node {} is live but its document holds no vector", id)))?;
-                let row = match &mut self.store {
-                    Store::F32(rows) => rows.row_mut(id),
-                    Store::Int8(_) => &mut prepared,
-                };
-                if !load_prepared(bytes, metric, row) {
+                if !load_prepared(bytes, metric, rows.row_mut(id)) {
                     return Err(corrupt(format!("node {}'s document holds a vector of another dimension", id)));
-                }
-                if let Store::Int8(codes) = &mut self.store {
-                    codes.set(id, &prepared);
                 }
             }
         }
@@ -344,7 +334,7 @@ impl Hnsw {
         }
         let rows = match (version, config.quantization) {
             (VERSION_TOMBSTONE_ROWS, Quantization::None) => SavedRows::F32Tombstones,
-            (VERSION_TOMBSTONE_ROWS, Quantization::Int8) => SavedRows::Int8Tombstones,
+            (VERSION_TOMBSTONE_ROWS, _) => return Err(corrupt("an int8 index saved without its rows")),
             (VERSION, Quantization::Int8) => SavedRows::Int8,
             _ => SavedRows::F32,
         };
@@ -404,7 +394,6 @@ impl Hnsw {
                 }
                 Store::F32(rows)
             }
-            SavedRows::Int8Tombstones => Store::Int8(Int8Store::with_saved_rows(dim, n, vector_bytes, is_deleted).map_err(corrupt)?),
         };
         let level_bytes = take(sizes.levels);
         let levels = level_bytes[..n].to_vec();
@@ -420,7 +409,7 @@ impl Hnsw {
         }
         let graph = Graph::from_parts(m, levels, level0, upper, entry).map_err(corrupt)?;
         let mut hnsw = Hnsw::from_parts(config, store, graph, deleted, Rng::new(le64(bytes, 40)));
-        hnsw.rows_missing = matches!(rows, SavedRows::F32Tombstones | SavedRows::Int8Tombstones) && tombstones < n;
+        hnsw.rows_missing = rows == SavedRows::F32Tombstones && tombstones < n;
         Ok(hnsw)
     }
 }

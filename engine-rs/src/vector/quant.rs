@@ -101,29 +101,6 @@ impl Int8Store {
         unsafe { std::ptr::write_unaligned(row.as_mut_ptr() as *mut QParams, p) };
     }
 
-    /// `n` rows: row `id` is the next of `saved` where `from_saved(id)`, else zero (to be `set`).
-    /// Errors as `from_le_bytes`, or when `saved` holds another number of rows.
-    pub fn with_saved_rows(dim: usize, n: usize, saved: &[u8], from_saved: impl Fn(usize) -> bool) -> std::result::Result<Int8Store, &'static str> {
-        let saved = Int8Store::from_le_bytes(dim, saved)?;
-        let mut store = Int8Store::new(dim);
-        store.rows = vec![0; n * store.stride];
-        let mut next = 0;
-        for id in (0..n).filter(|&id| from_saved(id)) {
-            let row = saved.rows.get(next * store.stride..(next + 1) * store.stride).ok_or("fewer saved rows than tombstones")?;
-            store.rows[id * store.stride..(id + 1) * store.stride].copy_from_slice(row);
-            next += 1;
-        }
-        if next != saved.len() {
-            return Err("more saved rows than tombstones");
-        }
-        Ok(store)
-    }
-
-    /// The bytes of row `id` as saved.
-    pub fn row_saved(&self, id: u32) -> &[u8] {
-        self.row(id)
-    }
-
     /// The bytes of row `id`: its parameters, then its codes.
     #[inline(always)]
     fn row(&self, id: u32) -> &[u8] {
