@@ -35,7 +35,8 @@ export class SochDBError extends Error {
 /**
  * The database failed to do what was asked. Codes: `INTERNAL` (an engine bug), `INVALID_STATE`,
  * `UNSUPPORTED_FORMAT`, `LIMIT_EXCEEDED`, `CURSOR_NOT_FOUND`, `DATABASE_POISONED` (an earlier
- * I/O failure or engine trap: reopen the database), `ENGINE_TRAPPED`, `ABI_MISMATCH`,
+ * I/O failure or engine trap: reopen the database), `ENGINE_TRAPPED`, `OUT_OF_MEMORY` (the
+ * database is full: see `memoryLimitBytes`), `ABI_MISMATCH`,
  * `WASM_NOT_FOUND`, `DATABASE_ERROR`.
  */
 export class DatabaseError extends SochDBError {

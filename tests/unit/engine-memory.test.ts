@@ -95,6 +95,8 @@ describe('a database at its memory limit', () => {
     const db = Database.open(dir, { wasmPath, memoryLimitBytes: limit, memtableSizeBytes: 4 * MB, syncMode: 'normal' });
     let written = 0;
     try {
+      const docs = db.createNamespace({ name: 'ns' }).createCollection('docs', { dimension: 4 });
+      await docs.insertBatch({ vectors: [[1, 0, 0, 0], [0, 1, 0, 0]], ids: ['a', 'b'] });
       const result = await fill(db, 1000);
       written = result.written;
       expect(result.error).toMatchObject({ code: 'OUT_OF_MEMORY' });
@@ -106,6 +108,9 @@ describe('a database at its memory limit', () => {
       expect(await db.get(key(written))).toBeNull();
       await db.delete(key(0));
       expect(await db.get(key(0))).toBeNull();
+      // Dropping a collection is deletes plus an empty marker: it passes too.
+      await db.namespace('ns').deleteCollection('docs');
+      expect(await db.namespace('ns').listCollections()).toEqual([]);
     } finally {
       await db.close();
     }
@@ -116,6 +121,12 @@ describe('a database at its memory limit', () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it('takes a limit past the address space as no limit', async () => {
+    const db = Database.open(newDir(), { memoryLimitBytes: 2 ** 40 });
+    await db.put(key(0), value(0));
+    await db.close();
   });
 
   it('takes only a positive whole number of bytes as a limit', () => {

@@ -93,7 +93,7 @@ pub extern "C" fn soch_memtable_bytes() -> f64 {
     peek(|state| state.engine.as_ref().map_or(0, |engine| engine.memtable_bytes()) as f64)
 }
 
-/// Output: 12 x u64 (see `EngineStats`).
+/// Output: 13 x u64 (see `EngineStats`).
 #[no_mangle]
 pub extern "C" fn soch_stats() -> i32 {
     call(|engine, out| {
@@ -106,14 +106,15 @@ pub extern "C" fn soch_stats() -> i32 {
 }
 
 /// Commits that write a value fail with `OUT_OF_MEMORY` once the engine's data takes more than
-/// `bytes` (default `MEMORY_LIMIT_DEFAULT`, 3.5 GiB on wasm32). `INVALID_ARGUMENT` unless `bytes` is
-/// a positive integer.
+/// `bytes` (default `MEMORY_LIMIT_DEFAULT`, 3.5 GiB on wasm32; a limit past the address space is
+/// none). `INVALID_ARGUMENT` unless `bytes` is a positive integer.
 #[no_mangle]
 pub extern "C" fn soch_set_memory_limit(bytes: f64) -> i32 {
     call(|engine, _| {
-        if !(bytes >= 1.0 && bytes.fract() == 0.0 && bytes <= usize::MAX as f64) {
+        if !(bytes >= 1.0 && bytes.fract() == 0.0) {
             return Err(Error::invalid_argument(format!("a memory limit must be a positive whole number of bytes, got {}", bytes)));
         }
+        // `as` saturates: a limit past usize is no limit.
         engine.set_memory_limit(bytes as usize);
         Ok(0)
     })

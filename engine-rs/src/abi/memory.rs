@@ -28,9 +28,10 @@ pub extern "C" fn soch_alloc_failure() -> f64 {
     return 0.0;
 }
 
-/// Starts an export call: allocation failures before it are forgotten (see `heap.rs`).
+/// Forgets allocation failures so far: at the start of an export call, and once the engine has
+/// handled one (see `heap.rs`), so a later trap is not blamed on it.
 #[inline]
-pub(super) fn forget_alloc_failure() {
+pub(crate) fn forget_alloc_failure() {
     #[cfg(target_arch = "wasm32")]
     super::heap::forget_failure();
 }

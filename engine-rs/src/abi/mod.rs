@@ -20,7 +20,7 @@ pub(crate) mod heap;
 #[cfg(target_arch = "wasm32")]
 mod mem_builtins;
 mod kv;
-mod memory;
+pub(crate) mod memory;
 mod open;
 mod scan;
 mod state;

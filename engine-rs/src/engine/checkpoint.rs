@@ -96,6 +96,8 @@ impl Engine {
         if wanted.is_err() && smallest < fold {
             wanted = SegmentWriter::try_new(segment_id, expected_bytes(smallest)).map(|writer| (smallest, writer));
         }
+        // Handled here (a smaller fold, or the error below): a later trap is not this failure's.
+        crate::abi::memory::forget_alloc_failure();
         wanted.map_err(|bytes| {
             Error::out_of_memory("A checkpoint's new segment", bytes, "nothing changed, and committed writes are safe in the WAL")
         })

@@ -4,8 +4,8 @@
 //! give back, so a running engine reaches the cap with less data than the cap. Were writes to go
 //! on until the cap, the data would be too large to load in a fresh engine: committed, yet no open
 //! could read it. So a commit that writes a value is refused (`OutOfMemory`, nothing written) once
-//! the bytes the engine's data takes pass a limit below the cap. Deletes always pass: they are how
-//! room is made.
+//! the bytes the engine's data takes pass a limit below the cap. Deletes and empty values (markers
+//! such as a collection drop's) always pass: they are how room is made.
 
 use super::state::Engine;
 use crate::error::{Error, ErrorCode, Result};
@@ -44,7 +44,7 @@ impl Default for MemoryBudget {
 }
 
 impl Engine {
-    /// Refuses commits that write a value once the engine's data passes `bytes`.
+    /// Refuses commits that write a non-empty value once the engine's data passes `bytes`.
     pub fn set_memory_limit(&mut self, bytes: usize) {
         self.memory.limit = bytes;
     }

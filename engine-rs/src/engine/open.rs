@@ -61,6 +61,8 @@ pub(super) struct OpenState {
     torn_tail_seen: bool,
     /// The arrived segments are the engine's now, and loaded collections complete.
     files_installed: bool,
+    /// Why restoring collections' rows failed: every later open call fails with it.
+    install_failure: Option<Error>,
 }
 
 fn opening_state(phase: &mut Phase) -> Result<&mut OpenState> {
@@ -253,6 +255,9 @@ impl Engine {
     /// never arrived; `Corruption` from restoring rows.
     fn install_loaded_files(&mut self) -> Result<()> {
         let state = opening_state(&mut self.phase)?;
+        if let Some(failure) = &state.install_failure {
+            return Err(failure.clone());
+        }
         if state.files_installed {
             return Ok(());
         }
@@ -266,10 +271,15 @@ impl Engine {
         }
         state.files_installed = true;
         self.segments = state.arrived.drain(..).flatten().collect();
-        self.restore_collection_rows()
+        let restored = self.restore_collection_rows();
+        if let Err(failure) = &restored {
+            opening_state(&mut self.phase)?.install_failure = Some(failure.clone());
+        }
+        restored
     }
 
-    /// Ends the open. Errors: `InvalidState` when a file named by the manifest never arrived.
+    /// Ends the open. Errors: `InvalidState` when a file named by the manifest never arrived;
+    /// `Corruption` when a collection's rows could not be restored from its documents.
     pub fn open_finish(&mut self) -> Result<OpenFinish> {
         self.install_loaded_files()?;
         let state = opening_state(&mut self.phase)?;

@@ -43,7 +43,7 @@ impl Engine {
     fn autocommit(&mut self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
         self.require_open()?;
         validate_key(key)?;
-        if value.is_some() {
+        if value.map_or(false, |v| !v.is_empty()) {
             self.check_room_to_write()?;
         }
         let catalog = plan_commit(&self.collections, iter::once((key, value)))?;
@@ -99,7 +99,7 @@ impl Engine {
             );
             return Err(Error::new(ErrorCode::TxnConflict, message));
         }
-        if transaction.writes().any(|(_, value)| value.is_some()) {
+        if transaction.writes().any(|(_, value)| value.map_or(false, |v| !v.is_empty())) {
             self.check_room_to_write()?;
         }
         let catalog = plan_commit(&self.collections, transaction.writes())?;

@@ -25,7 +25,7 @@
 //! 64      R, padded to 4  vectors, id order: f32 rows (R = n * dim * 4), or for int8 the rows of
 //!                         `quant.rs` (R = n * (16 + dim): scale, offset, code sum, squared norm
 //!                         as f32, then dim codes as i8); version 3: the tombstones' f32 rows
-//!                         only (n above counts tombstones)
+//!                         only (R = tombstones * dim * 4)
 //! ..      n, padded to 4  levels, u8 per id
 //! ..      n * W0 * 4      layer 0 blocks [count, neighbours.., unused = 0]
 //! ..      U * 4           upper blocks, per id of level L: L blocks [count, neighbours..]
@@ -169,7 +169,7 @@ impl Hnsw {
 
     /// Encodes the small parts and computes the CRC (one pass over the borrowed arrays).
     pub fn save_parts(&self) -> SavedParts {
-        self.save_parts_as(matches!(self.store, Store::Int8(_)), false)
+        self.save_parts_as(false)
     }
 
     /// `save_parts` leaving out the f32 rows of live ids (version 3), for a collection whose
@@ -177,14 +177,14 @@ impl Hnsw {
     /// `restore_rows` puts them back after loading. int8 rows are saved whole: coding 100k
     /// vectors again at open took longer than reading their codes (a third of the f32 bytes).
     pub fn save_parts_without_live_rows(&self) -> SavedParts {
-        self.save_parts_as(matches!(self.store, Store::Int8(_)), true)
+        self.save_parts_as(true)
     }
 
-    fn save_parts_as(&self, int8_rows: bool, without_live_rows: bool) -> SavedParts {
+    fn save_parts_as(&self, without_live_rows: bool) -> SavedParts {
         let c = &self.config;
         let n = self.len();
         let upper = self.graph.upper_raw();
-        let rows = match (int8_rows, without_live_rows) {
+        let rows = match (matches!(self.store, Store::Int8(_)), without_live_rows) {
             (true, _) => SavedRows::Int8,
             (false, false) => SavedRows::F32,
             (false, true) => SavedRows::F32Tombstones,
@@ -276,7 +276,7 @@ impl Hnsw {
             for &id in batch {
                 let bytes = full.vector(id).ok_or_else(|| corrupt(format!("node {} is live but its document holds no vector", id)))?;
                 if !load_prepared(bytes, metric, rows.row_mut(id)) {
-                    return Err(corrupt(format!("node {}'s document holds a vector of another dimension", id)));
+                    return Err(corrupt(format!("node {}'s document holds a vector of another dimension, or one without direction", id)));
                 }
             }
         }

@@ -84,16 +84,10 @@ impl Int8Store {
     }
 
     pub fn push(&mut self, v: &[f32]) {
+        assert_eq!(v.len(), self.dim, "a row has dim values");
         let at = self.rows.len();
         self.rows.resize(at + self.stride, 0);
-        self.set(self.len() as u32 - 1, v);
-    }
-
-    /// Codes `v` into row `id` (which exists), as `push` does.
-    pub fn set(&mut self, id: u32, v: &[f32]) {
-        assert_eq!(v.len(), self.dim, "a row has dim values");
-        let at = id as usize * self.stride;
-        let row = &mut self.rows[at..at + self.stride];
+        let row = &mut self.rows[at..];
         // SAFETY: i8 and u8 have one layout; the slice is this row's `dim` code bytes.
         let codes = unsafe { std::slice::from_raw_parts_mut(row[PARAMS_BYTES..].as_mut_ptr() as *mut i8, self.dim) };
         let p = quantize(v, codes);

@@ -2,8 +2,8 @@
 //! int8 codes alone. An int8 index holds no f32 copy: it builds and walks on the codes, and the
 //! caller hands it the full vectors of the best candidates to re-rank (`FullVectors`), read from
 //! where the caller keeps them anyway (the engine: the document records). So int8 costs about a
-//! quarter of the f32 rows' memory (16 + dim bytes a row against 4 * dim), and its index file
-//! shrinks as much.
+//! quarter of the f32 rows' memory (16 + dim bytes a row against 4 * dim). (On disk an f32 index
+//! saves no live rows at all: the engine restores them from the records, `persist.rs`.)
 
 use super::distance::{normalize, Metric};
 use super::quant::Int8Store;

@@ -131,7 +131,7 @@ function readName(out: Buffer, r: { at: number }, fn: string): string {
   return name;
 }
 
-/** `soch_stats`: 12 × u64, in this order. */
+/** `soch_stats`: 13 × u64, in this order. */
 export const ENGINE_STAT_NAMES = [
   'lastSeq',
   'visibleSeq',

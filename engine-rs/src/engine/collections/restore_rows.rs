@@ -5,6 +5,7 @@
 //! each live node's row is read from its document's record, prepared as its insert prepared it.
 
 use super::doc_reads::DocReader;
+use crate::doc::parse_collection_key;
 use crate::engine::state::Engine;
 use crate::error::{Error, Result};
 use crate::vector::Hnsw;
@@ -26,8 +27,8 @@ impl Engine {
             let restored = DocReader::new(self, collection, key, self.last_seq).and_then(|reader| hnsw.restore_rows(&reader));
             collection.hnsw = hnsw;
             if let Err(e) = restored {
-                let name = String::from_utf8_lossy(key).replace('\0', "/");
-                result = Err(Error::new(e.code, format!("collection {}: {}", name.trim_matches('/'), e.message)));
+                let name = parse_collection_key(key).map_or_else(|_| String::from_utf8_lossy(key).into_owned(), |(ns, name)| format!("{}/{}", ns, name));
+                result = Err(Error::new(e.code, format!("collection {}: {}", name, e.message)));
                 break;
             }
         }
