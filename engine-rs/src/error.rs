@@ -92,11 +92,11 @@ impl Error {
         Error::new(ErrorCode::InvalidState, message)
     }
 
-    /// `what` needed `bytes` more than the engine's memory could give; `aftermath` says what state
-    /// that left.
+    /// `what` needed a block of `bytes` the engine's memory could not give; `aftermath` says what
+    /// state that left.
     pub fn out_of_memory(what: &str, bytes: usize, aftermath: &str) -> Error {
         let mb = (bytes + (1 << 20) - 1) >> 20;
-        Error::new(ErrorCode::OutOfMemory, format!("{} needs {} MB more than the engine's memory can hold{}; {}", what, mb, memory_note(), aftermath))
+        Error::new(ErrorCode::OutOfMemory, format!("{} needs a block of {} MB, which the engine's memory cannot give{}; {}", what, mb, memory_note(), aftermath))
     }
 }
 

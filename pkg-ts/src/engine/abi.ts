@@ -168,7 +168,7 @@ export class EngineInstance {
     const ptr = this.#guard(() => this.#x.soch_alloc(len) >>> 0);
     if (ptr === 0 && len > 0) {
       throw new DatabaseError(
-        `The SochDB engine cannot hold ${megabytes(len)} more (${this.#memoryNote()}). ` +
+        `The SochDB engine's memory cannot give a block of ${megabytes(len)} (${this.#memoryNote()}). ` +
           'Nothing was loaded or written. Keep less in one database: split collections across databases.',
         'OUT_OF_MEMORY',
       );
@@ -465,7 +465,7 @@ export class EngineInstance {
     this.#dead =
       failed > 0
         ? new DatabaseError(
-            `The SochDB engine ran out of memory: it needed ${megabytes(failed)} more (${this.#memoryNote()}). ` +
+            `The SochDB engine ran out of memory: a block of ${megabytes(failed)} could not be allocated (${this.#memoryNote()}). ` +
               'This database can no longer be used in this process; committed data is safe on disk. ' +
               'Reopen it, and keep less in one database: split collections across databases.',
             'OUT_OF_MEMORY',
