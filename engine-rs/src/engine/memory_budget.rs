@@ -59,10 +59,11 @@ impl Engine {
         (self.memory.meter)()
     }
 
-    /// `OutOfMemory` when a commit that writes a value would pass the limit.
-    pub(super) fn check_room_to_write(&self) -> Result<()> {
+    /// `OutOfMemory` when a commit of `writes` would pass the limit: when the engine's data is
+    /// past it and one of them writes a non-empty value.
+    pub(super) fn check_room_to_write<'w>(&self, mut writes: impl Iterator<Item = (&'w [u8], Option<&'w [u8]>)>) -> Result<()> {
         let used = self.memory_used();
-        if used <= self.memory.limit {
+        if used <= self.memory.limit || !writes.any(|(_, value)| value.map_or(false, |v| !v.is_empty())) {
             return Ok(());
         }
         let message = format!(

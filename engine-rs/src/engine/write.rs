@@ -43,9 +43,7 @@ impl Engine {
     fn autocommit(&mut self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
         self.require_open()?;
         validate_key(key)?;
-        if value.map_or(false, |v| !v.is_empty()) {
-            self.check_room_to_write()?;
-        }
+        self.check_room_to_write(iter::once((key, value)))?;
         let catalog = plan_commit(&self.collections, iter::once((key, value)))?;
         let seq = self.last_seq + 1;
         self.log_commit(seq, iter::once((key, value)));
@@ -99,9 +97,7 @@ impl Engine {
             );
             return Err(Error::new(ErrorCode::TxnConflict, message));
         }
-        if transaction.writes().any(|(_, value)| value.map_or(false, |v| !v.is_empty())) {
-            self.check_room_to_write()?;
-        }
+        self.check_room_to_write(transaction.writes())?;
         let catalog = plan_commit(&self.collections, transaction.writes())?;
         let seq = self.last_seq + 1;
         self.log_commit(seq, transaction.writes());

@@ -385,12 +385,11 @@ impl Hnsw {
             }
             SavedRows::F32Tombstones => {
                 let saved = Rows::from_le_bytes(dim, vector_bytes).map_err(corrupt)?;
-                let mut saved_rows = saved.iter();
-                let mut rows = Rows::new(dim);
-                let missing = vec![0f32; dim];
-                for id in 0..n {
-                    // Live rows stay zero until `restore_rows` fills them.
-                    rows.push(if is_deleted(id) { saved_rows.next().expect("one saved row per tombstone") } else { &missing });
+                // Live rows stay zero until `restore_rows` fills them. The bitmap's count is the
+                // tombstone count the saved rows were sized by: one saved row per tombstone.
+                let mut rows = Rows::zeroed(dim, n);
+                for (id, row) in (0..n).filter(|&id| is_deleted(id)).zip(saved.iter()) {
+                    rows.row_mut(id as u32).copy_from_slice(row);
                 }
                 Store::F32(rows)
             }

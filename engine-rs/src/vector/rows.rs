@@ -62,6 +62,18 @@ impl Rows {
         self.len += 1;
     }
 
+    /// `n` rows of zeros, each chunk allocated once at its size (rows to be written afterwards).
+    pub fn zeroed(dim: usize, n: usize) -> Rows {
+        let mut rows = Rows::new(dim);
+        let per_chunk = 1usize << rows.shift;
+        while rows.len < n {
+            let floats = (n - rows.len).min(per_chunk) * dim;
+            rows.chunks.push(Chunk { lines: vec![Line::default(); lines_for(floats)], len: floats });
+            rows.len += floats / dim;
+        }
+        rows
+    }
+
     /// Row `id` (panics when `id >= len`, like slice indexing).
     #[inline]
     pub fn row(&self, id: u32) -> &[f32] {
@@ -294,6 +306,21 @@ pub fn first_non_finite(values: &[f32]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::Rows;
+
+    #[test]
+    fn zeroed_rows_span_chunks_take_writes_and_grow_on() {
+        for dim in [3usize, 384] {
+            let n = (1usize << 20) / (dim * 4) * 2 + 5; // two full chunks and a part
+            let mut rows = Rows::zeroed(dim, n);
+            assert_eq!(rows.len(), n);
+            assert!(rows.iter().all(|row| row.iter().all(|&x| x == 0.0)));
+            rows.row_mut(n as u32 - 1).copy_from_slice(&vec![2.5; dim]);
+            rows.push(&vec![1.0; dim]);
+            assert_eq!((rows.row(n as u32 - 1)[0], rows.row(n as u32)[dim - 1], rows.len()), (2.5, 1.0, n + 1));
+            assert_eq!(rows.chunks().map(|c| c.len()).sum::<usize>(), (n + 1) * dim);
+        }
+        assert_eq!(Rows::zeroed(8, 0).len(), 0);
+    }
 
     #[test]
     fn rows_keep_their_values_across_chunks_and_round_trip_through_bytes() {
