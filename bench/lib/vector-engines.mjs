@@ -15,13 +15,18 @@ import { importPeer } from './report.mjs';
 
 const dataSeed = 100; // hnswlib's default level-generator seed, given to every engine that takes one
 
-/** SochDB's adapter; `quantization` is the collection option ('none' or 'int8'). */
+const quantizedNotes = {
+  int8: "SochDB collection with quantization: 'int8' (the walk reads 8-bit codes, re-ranks with the full vectors), as sochdb otherwise",
+  bf16: "SochDB collection with quantization: 'bf16' (the walk reads 16-bit floats, re-ranks with the full vectors), as sochdb otherwise",
+};
+
+/** SochDB's adapter; `quantization` is the collection option ('none', 'int8' or 'bf16'). */
 function sochdbEngine(quantization) {
-  const int8 = quantization === 'int8';
+  const quantized = quantization !== 'none';
   return {
-    label: int8 ? 'sochdb int8' : 'sochdb',
-    note: int8
-      ? "SochDB collection with quantization: 'int8' (the walk reads 8-bit codes, re-ranks with the full vectors), as sochdb otherwise"
+    label: quantized ? `sochdb ${quantization}` : 'sochdb',
+    note: quantized
+      ? quantizedNotes[quantization]
       : 'SochDB collection (WASM SIMD128 HNSW), insertBatch of 1,000 (one durable transaction each), awaited search',
     async load() {
       const { Database, DistanceMetric } = await importPeer('@sochdb/sochdb');
@@ -54,7 +59,7 @@ function sochdbEngine(quantization) {
           return hits.map((r) => Number(r.id));
         },
         // The exact scan reads the full vectors either way: measured once, on sochdb.
-        searchExact: int8
+        searchExact: quantized
           ? undefined
           : async (h, q, k) => (await h.col.search({ vector: q, k, exact: true })).map((r) => Number(r.id)),
         async save(h) {
@@ -73,6 +78,7 @@ function sochdbEngine(quantization) {
 export const vectorEngines = {
   sochdb: sochdbEngine('none'),
   'sochdb-int8': sochdbEngine('int8'),
+  'sochdb-bf16': sochdbEngine('bf16'),
 
   'hnswlib-node': {
     label: 'hnswlib-node',

@@ -28,9 +28,10 @@ export function resolveCollectionConfig(config: CollectionConfig, createdAt: num
   if (!isDistanceMetric(metric)) {
     throw new InvalidArgumentError(`metric ${JSON.stringify(metric)} is not one of 'cosine', 'l2', 'dot' (see DistanceMetric).`);
   }
-  const quantization = config.quantization ?? 'none';
-  if (quantization !== 'none' && quantization !== 'int8') {
-    throw new InvalidArgumentError(`quantization ${JSON.stringify(quantization)} is not 'none' or 'int8'.`);
+  // bf16 by default: the walk reads half the bytes and scores stay exact (collection-types.ts).
+  const quantization = config.quantization ?? 'bf16';
+  if (quantization !== 'none' && quantization !== 'int8' && quantization !== 'bf16') {
+    throw new InvalidArgumentError(`quantization ${JSON.stringify(quantization)} is not 'none', 'int8' or 'bf16'.`);
   }
   const textField = config.textField ?? null;
   if (textField !== null && (typeof textField !== 'string' || textField.length === 0)) {

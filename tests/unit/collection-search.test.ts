@@ -2,7 +2,7 @@
 // text and hybrid ordering, no stale results after updates and deletes, and identical results
 // after close and reopen.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Collection, Database } from '../../pkg-ts/src/index.js';
+import type { Collection, Database, Quantization } from '../../pkg-ts/src/index.js';
 import { dbFixture } from './db-helpers.js';
 import { clusteredDocs, type Doc, exactTopK, queryNear, recall, rng, score } from './vector-oracle.js';
 
@@ -11,7 +11,7 @@ const DIM = 16;
 const DOCS = clusteredDocs(2000, DIM, 20, 7);
 const METRICS = ['cosine', 'l2', 'dot'] as const;
 
-async function filled(db: Database, metric: (typeof METRICS)[number], docs: Doc[] = DOCS, options: { quantization?: 'int8' } = {}): Promise<Collection> {
+async function filled(db: Database, metric: (typeof METRICS)[number], docs: Doc[] = DOCS, options: { quantization?: Quantization } = {}): Promise<Collection> {
   const col = db.createNamespace({ name: 'ns' }).createCollection('c', { dimension: DIM, metric, ...options });
   for (let i = 0; i < docs.length; i += 500) {
     const part = docs.slice(i, i + 500);
@@ -40,8 +40,9 @@ describe('vector search', () => {
     expect(total / queries).toBeGreaterThanOrEqual(0.95);
   });
 
-  it.each(METRICS)('with int8 quantization keeps recall@10 >= 0.95 under %s, and scores are the full vectors\' (re-ranked)', async (metric) => {
-    const col = await filled(open(), metric, DOCS, { quantization: 'int8' });
+  const OTHER_QUANTIZATIONS = (['int8', 'none'] as const).flatMap((q) => METRICS.map((metric) => [q, metric] as const));
+  it.each(OTHER_QUANTIZATIONS)('with quantization %s keeps recall@10 >= 0.95 under %s, and scores are the full vectors\'', async (quantization, metric) => {
+    const col = await filled(open(), metric, DOCS, { quantization });
     const random = rng(13);
     let total = 0;
     const queries = 50;
@@ -55,10 +56,10 @@ describe('vector search', () => {
     expect(total / queries).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('with int8 quantization answers exact searches, updates, deletes and a reopen from the documents\' own vectors', async () => {
+  it.each(['int8', 'bf16'] as const)('with quantization %s answers exact searches, updates, deletes and a reopen from the documents\' own vectors', async (quantization) => {
     const dir = newDir();
     const db = open(dir);
-    const col = await filled(db, 'l2', DOCS, { quantization: 'int8' });
+    const col = await filled(db, 'l2', DOCS, { quantization });
     const random = rng(17);
     for (const k of [1, 25]) {
       const query = queryNear(DOCS, random);
@@ -95,8 +96,9 @@ describe('vector search', () => {
     expect((await check(again))[0]).toEqual(before[0]);
   });
 
-  it.each(METRICS)('with exact: true returns exactly the oracle top k under %s', async (metric) => {
-    const col = await filled(open(), metric);
+  const QUANTIZATIONS = (['bf16', 'none'] as const).flatMap((q) => METRICS.map((metric) => [q, metric] as const));
+  it.each(QUANTIZATIONS)('with quantization %s and exact: true returns exactly the oracle top k under %s', async (quantization, metric) => {
+    const col = await filled(open(), metric, DOCS, { quantization });
     const random = rng(3);
     for (const k of [1, 25, 300]) {
       const query = queryNear(DOCS, random);

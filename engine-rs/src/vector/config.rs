@@ -34,6 +34,9 @@ pub enum Quantization {
     /// The walk uses int8 codes (per-vector scale/offset); the final candidates are re-ranked
     /// with the f32 vectors, which are kept.
     Int8 = 1,
+    /// The walk uses bf16 rows (each value's top 16 bits, `bf16.rs`); the final candidates are
+    /// re-ranked with the f32 vectors, which are kept.
+    Bf16 = 2,
 }
 
 impl Quantization {
@@ -41,6 +44,7 @@ impl Quantization {
         match code {
             0 => Some(Quantization::None),
             1 => Some(Quantization::Int8),
+            2 => Some(Quantization::Bf16),
             _ => None,
         }
     }

@@ -149,3 +149,96 @@ pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
         sum
     }
 }
+
+/// The even and the odd bf16 values of 8 (`bf16.rs`), as two f32x4s.
+#[inline(always)]
+unsafe fn split_bf16(p: *const u16) -> (v128, v128) {
+    let v = core::ptr::read_unaligned(p as *const v128);
+    (i32x4_shl(v, 16), v128_and(v, u32x4_splat(0xffff_0000)))
+}
+
+/// Sums the four accumulators as `bf16::sum_lanes` does.
+#[inline(always)]
+fn sum_bf16_lanes(s: &[v128; 4]) -> f32 {
+    sum_f32x4(f32x4_add(f32x4_add(s[0], s[1]), f32x4_add(s[2], s[3])))
+}
+
+/// `f(acc, values, query_at)` for each block of 8 values: blocks alternate between accumulator
+/// pairs (0, 1) and (2, 3), as the scalar reference's 16 lanes do.
+#[inline(always)]
+unsafe fn bf16_blocks(n: usize, mut step: impl FnMut(&mut [v128; 4], usize, usize)) -> f32 {
+    let mut s = [f32x4_splat(0.0); 4];
+    let mut i = 0;
+    while i + 16 <= n {
+        step(&mut s, 0, i);
+        step(&mut s, 2, i + 8);
+        i += 16;
+    }
+    if i < n {
+        step(&mut s, 0, i);
+    }
+    sum_bf16_lanes(&s)
+}
+
+/// Dot product of an arranged f32 query and a bf16 row (equal lengths, a multiple of 8).
+#[inline(always)]
+pub fn dot_bf16(q: &[f32], row: &[u16]) -> f32 {
+    let n = row.len().min(q.len());
+    let (pq, pr) = (q.as_ptr(), row.as_ptr());
+    // SAFETY: each step reads 8 values at i..i+8 with i + 8 <= n, inside both slices.
+    unsafe {
+        bf16_blocks(n, |s, a, i| {
+            let (even, odd) = split_bf16(pr.add(i));
+            s[a] = f32x4_add(s[a], f32x4_mul(even, load_f32(pq.add(i))));
+            s[a + 1] = f32x4_add(s[a + 1], f32x4_mul(odd, load_f32(pq.add(i + 4))));
+        })
+    }
+}
+
+/// Squared L2 between an arranged f32 query and a bf16 row.
+#[inline(always)]
+pub fn l2_bf16(q: &[f32], row: &[u16]) -> f32 {
+    let n = row.len().min(q.len());
+    let (pq, pr) = (q.as_ptr(), row.as_ptr());
+    // SAFETY: as in `dot_bf16`.
+    unsafe {
+        bf16_blocks(n, |s, a, i| {
+            let (even, odd) = split_bf16(pr.add(i));
+            let d0 = f32x4_sub(even, load_f32(pq.add(i)));
+            let d1 = f32x4_sub(odd, load_f32(pq.add(i + 4)));
+            s[a] = f32x4_add(s[a], f32x4_mul(d0, d0));
+            s[a + 1] = f32x4_add(s[a + 1], f32x4_mul(d1, d1));
+        })
+    }
+}
+
+/// Dot product of two bf16 rows.
+#[inline(always)]
+pub fn dot_bf16_rows(a: &[u16], b: &[u16]) -> f32 {
+    let n = a.len().min(b.len());
+    let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    // SAFETY: as in `dot_bf16`.
+    unsafe {
+        bf16_blocks(n, |s, k, i| {
+            let ((ea, oa), (eb, ob)) = (split_bf16(pa.add(i)), split_bf16(pb.add(i)));
+            s[k] = f32x4_add(s[k], f32x4_mul(ea, eb));
+            s[k + 1] = f32x4_add(s[k + 1], f32x4_mul(oa, ob));
+        })
+    }
+}
+
+/// Squared L2 between two bf16 rows.
+#[inline(always)]
+pub fn l2_bf16_rows(a: &[u16], b: &[u16]) -> f32 {
+    let n = a.len().min(b.len());
+    let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    // SAFETY: as in `dot_bf16`.
+    unsafe {
+        bf16_blocks(n, |s, k, i| {
+            let ((ea, oa), (eb, ob)) = (split_bf16(pa.add(i)), split_bf16(pb.add(i)));
+            let (d0, d1) = (f32x4_sub(ea, eb), f32x4_sub(oa, ob));
+            s[k] = f32x4_add(s[k], f32x4_mul(d0, d0));
+            s[k + 1] = f32x4_add(s[k + 1], f32x4_mul(d1, d1));
+        })
+    }
+}

@@ -14,7 +14,8 @@ use super::distance::{CosineKernel, DotKernel, Kernel, L2Kernel, Metric};
 use super::hnsw::{Filter, Hnsw};
 use super::heap::Cand;
 use super::measure::Measure;
-use super::quant::{Int8Query, Int8Store};
+use super::bf16::{Bf16Query, Bf16Store};
+use super::quant::Int8Query;
 use super::rows::Rows;
 use super::store::{fetch_prepared, FullVectors, Store};
 use crate::error::Result;
@@ -104,16 +105,20 @@ impl Hnsw {
                 Metric::L2 => self.scan_top::<L2Kernel>(rows, q, k, filter),
                 Metric::Dot => self.scan_top::<DotKernel>(rows, q, k, filter),
             },
-            Store::Int8(codes) => self.scan_full(codes, q, k, filter, full),
+            Store::Int8(codes) => self.scan_full(&Int8Query::new(codes, metric, q), q, k, filter, full),
+            Store::Bf16(rows) => match metric {
+                Metric::Cosine => self.scan_bf16::<CosineKernel>(rows, q, k, filter, full),
+                Metric::L2 => self.scan_bf16::<L2Kernel>(rows, q, k, filter, full),
+                Metric::Dot => self.scan_bf16::<DotKernel>(rows, q, k, filter, full),
+            },
         };
         top.into_sorted_vec().into_iter().map(|c| (c.id, metric.score(c.dist))).collect()
     }
 
-    /// An int8 index's scan: each live row that passes is measured with its full vector, fetched
-    /// from `full` (its codes when `full` lacks it).
-    fn scan_full(&self, codes: &Int8Store, q: &[f32], k: usize, filter: Option<Filter>, full: Option<FullVectors>) -> BinaryHeap<Cand> {
+    /// An int8 or bf16 index's scan: each live row that passes is measured with its full vector,
+    /// fetched from `full` (by `approx`, the index's own rows, when `full` lacks it).
+    fn scan_full<M: Measure>(&self, approx: &M, q: &[f32], k: usize, filter: Option<Filter>, full: Option<FullVectors>) -> BinaryHeap<Cand> {
         let metric = self.config.metric;
-        let by_codes = Int8Query::new(codes, metric, q);
         let mut v = vec![0f32; self.config.dim];
         let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(k + 1);
         let mut bound = f32::INFINITY;
@@ -132,11 +137,88 @@ impl Hnsw {
             for &id in &batch {
                 let dist = match full {
                     Some(full) if fetch_prepared(full, metric, id, &mut v) => metric.distance(q, &v),
-                    _ => by_codes.distance(id),
+                    _ => approx.distance(id),
                 };
                 offer(&mut top, k, &mut bound, Cand::new(dist, id));
             }
         }
+    }
+
+    /// A bf16 index's scan, exact all the same: every row that passes is measured on its bf16 row,
+    /// then each row whose distance is within twice the rounding bound `e` of the k-th best is
+    /// measured again with its full vector from `full`. No true top-k row is missed: the k rows
+    /// found are truly within `d'k + e`, so the true k-th distance is too, and a true top-k row
+    /// measures at most `e` more on its bf16 row, `d'k + 2e`. Without `full`, the bf16 distances.
+    fn scan_bf16<K: Kernel>(&self, rows: &Bf16Store, q: &[f32], k: usize, filter: Option<Filter>, full: Option<FullVectors>) -> BinaryHeap<Cand> {
+        let measure = Bf16Query::<K>::new(q, rows);
+        let margin = 2.0 * rows.error_bound(K::METRIC, q);
+        let (mut top, mut near) = self.scan_bf16_rows(&measure, k, filter, margin);
+        let full = match full {
+            Some(full) => full,
+            None => return top,
+        };
+        let cut = top.peek().filter(|_| top.len() == k).map_or(f32::INFINITY, |worst| worst.dist + margin);
+        near.retain(|c| !(c.dist > cut));
+        top.clear();
+        let mut bound = f32::INFINITY;
+        let mut v = vec![0f32; self.config.dim];
+        let metric = self.config.metric;
+        for batch in near.chunks(FULL_VECTOR_BATCH) {
+            let ids: Vec<u32> = batch.iter().map(|c| c.id).collect();
+            full.prefetch(&ids);
+            for c in batch {
+                let dist = if fetch_prepared(full, metric, c.id, &mut v) { metric.distance(q, &v) } else { c.dist };
+                offer(&mut top, k, &mut bound, Cand::new(dist, c.id));
+            }
+        }
+        top
+    }
+
+    /// The bf16 pass of `scan_bf16`: the k best by bf16 distance, and every row within `margin` of
+    /// the k-th best when it was measured (a superset of those within `margin` of the final k-th).
+    fn scan_bf16_rows<K: Kernel>(&self, measure: &Bf16Query<K>, k: usize, filter: Option<Filter>, margin: f32) -> (BinaryHeap<Cand>, Vec<Cand>) {
+        let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(k + 1);
+        let mut near: Vec<Cand> = Vec::new();
+        let mut bound = f32::INFINITY;
+        let keep = |top: &mut BinaryHeap<Cand>, near: &mut Vec<Cand>, bound: &mut f32, c: Cand| {
+            offer(top, k, bound, c);
+            if !(c.dist > *bound + margin) {
+                near.push(c);
+                if near.len() >= 4 * k + 1024 {
+                    let cut = *bound + margin;
+                    near.retain(|x| !(x.dist > cut));
+                }
+            }
+        };
+        let stride = measure.stride();
+        if filter.is_none() && self.deleted_count == 0 {
+            // Distances of a block first, then its selection (see `scan_top_dense`).
+            let mut distances = [0f32; SCAN_BLOCK_ROWS];
+            let mut id = 0u32;
+            for chunk in measure.chunks() {
+                for block in chunk.chunks(SCAN_BLOCK_ROWS * stride) {
+                    let scored = &mut distances[..block.len() / stride];
+                    measure.score_block(block, scored);
+                    for group in scored.chunks(SELECT_GROUP) {
+                        if top.len() == k && !any_below(group, bound + margin) {
+                            id += group.len() as u32;
+                            continue;
+                        }
+                        for &d in group {
+                            keep(&mut top, &mut near, &mut bound, Cand::new(d, id));
+                            id += 1;
+                        }
+                    }
+                }
+            }
+        } else {
+            for id in 0..self.len() as u32 {
+                if !self.is_deleted(id) && filter.map_or(true, |f| f(id)) {
+                    keep(&mut top, &mut near, &mut bound, Cand::new(measure.distance(id), id));
+                }
+            }
+        }
+        (top, near)
     }
 
     /// The scan's heap of the k best, compiled once per metric so the kernel inlines.
@@ -223,7 +305,8 @@ impl Hnsw {
             return true;
         }
         let per_match = match self.store {
-            Store::F32(_) => 1.0,
+            // A bf16 scan measures rows in place and re-reads only the few nearest.
+            Store::F32(_) | Store::Bf16(_) => 1.0,
             Store::Int8(_) => FULL_VECTOR_READ_COST,
         };
         let scan = fraction * live * per_match + live / FILTER_CALLS_PER_DISTANCE;

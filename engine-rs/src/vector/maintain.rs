@@ -163,7 +163,7 @@ impl Hnsw {
         let mut remap = vec![NONE; self.len()];
         let mut v = vec![0f32; self.config.dim];
         for id in 0..self.len() as u32 {
-            if let (Store::Int8(_), Some(full), 0) = (&self.store, full, id as usize % FULL_VECTOR_BATCH) {
+            if let (false, Some(full), 0) = (self.store.is_exact(), full, id as usize % FULL_VECTOR_BATCH) {
                 // The next batch's records start loading together.
                 let end = (id as usize + FULL_VECTOR_BATCH).min(self.len()) as u32;
                 let batch: Vec<u32> = (id..end).filter(|&x| !self.is_deleted(x)).collect();
@@ -174,9 +174,9 @@ impl Hnsw {
             }
             let row = match (&self.store, full) {
                 (Store::F32(rows), _) => rows.row(id),
-                (Store::Int8(_), Some(full)) if fetch_prepared(full, self.config.metric, id, &mut v) => &v[..],
-                (Store::Int8(_), _) => {
-                    return Err(Error::invalid_argument(format!("compacting an int8 index needs the full vector of id {}", id)))
+                (_, Some(full)) if fetch_prepared(full, self.config.metric, id, &mut v) => &v[..],
+                _ => {
+                    return Err(Error::invalid_argument(format!("compacting a quantized index needs the full vector of id {}", id)))
                 }
             };
             remap[id as usize] = out.insert(row)?;

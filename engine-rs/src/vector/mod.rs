@@ -9,6 +9,7 @@
 //!   `persist`: the flat file format; `config`: parameters, defaults and limits.
 #![allow(dead_code)]
 
+pub(super) mod bf16;
 mod config;
 mod distance;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

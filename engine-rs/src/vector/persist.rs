@@ -8,10 +8,11 @@
 //! 0       8               magic "SOCHHNSW"
 //! 8       4               version: 1 (f32 rows), 2 (int8 rows), or 3 (f32, only the tombstones'
 //!                         rows: the live ones are their documents' vectors, which a collection
-//!                         restores at open, `restore_rows`)
+//!                         restores at open, `restore_rows`), 4 (bf16 rows) or 5 (bf16, only
+//!                         the tombstones' rows)
 //! 12      4               dim
 //! 16      1               metric (distance.rs codes)
-//! 17      1               quantization (0 none, 1 int8)
+//! 17      1               quantization (0 none, 1 int8, 2 bf16)
 //! 18      2               zero
 //! 20      4               m
 //! 24      4               ef_construction
@@ -25,7 +26,9 @@
 //! 64      R, padded to 4  vectors, id order: f32 rows (R = n * dim * 4), or for int8 the rows of
 //!                         `quant.rs` (R = n * (16 + dim): scale, offset, code sum, squared norm
 //!                         as f32, then dim codes as i8); version 3: the tombstones' f32 rows
-//!                         only (R = tombstones * dim * 4)
+//!                         only (R = tombstones * dim * 4); versions 4 and 5: bf16 rows of
+//!                         `bf16.rs`, dim rounded up to 8 u16s each, of every id or of the
+//!                         tombstones only
 //! ..      n, padded to 4  levels, u8 per id
 //! ..      n * W0 * 4      layer 0 blocks [count, neighbours.., unused = 0]
 //! ..      U * 4           upper blocks, per id of level L: L blocks [count, neighbours..]
@@ -43,6 +46,7 @@ use super::config::{HnswConfig, Quantization, HNSW_LEVEL_MAX, HNSW_NODES_MAX};
 use super::distance::Metric;
 use super::graph::{Graph, NONE};
 use super::hnsw::Hnsw;
+use super::bf16::Bf16Store;
 use super::quant::Int8Store;
 use super::rng::Rng;
 use super::rows::Rows;
@@ -58,6 +62,10 @@ pub const VERSION: u32 = 2;
 const VERSION_F32_ROWS: u32 = 1;
 /// f32 rows of the tombstones only (`save_parts_without_live_rows`).
 const VERSION_TOMBSTONE_ROWS: u32 = 3;
+/// bf16 rows of every id (`save_parts` of a bf16 index).
+const VERSION_BF16_ROWS: u32 = 4;
+/// bf16 rows of the tombstones only (`save_parts_without_live_rows` of a bf16 index).
+const VERSION_BF16_TOMBSTONE_ROWS: u32 = 5;
 pub const HEADER_LEN: usize = 64;
 const WHAT: &str = "the vector index";
 
@@ -93,6 +101,17 @@ enum SavedRows {
     Int8,
     /// The f32 rows of the tombstones only (version 3).
     F32Tombstones,
+    /// Every id's bf16 row (version 4).
+    Bf16,
+    /// The bf16 rows of the tombstones only (version 5).
+    Bf16Tombstones,
+}
+
+impl SavedRows {
+    /// Whether live ids' rows are left out, for `restore_rows`.
+    fn without_live_rows(self) -> bool {
+        matches!(self, SavedRows::F32Tombstones | SavedRows::Bf16Tombstones)
+    }
 }
 
 impl Sizes {
@@ -101,6 +120,8 @@ impl Sizes {
             SavedRows::F32 => n.checked_mul(dim.checked_mul(4)?)?,
             SavedRows::Int8 => n.checked_mul(Int8Store::row_bytes(dim))?,
             SavedRows::F32Tombstones => tombstones.checked_mul(dim.checked_mul(4)?)?,
+            SavedRows::Bf16 => n.checked_mul(Bf16Store::bytes_per_row(dim))?,
+            SavedRows::Bf16Tombstones => tombstones.checked_mul(Bf16Store::bytes_per_row(dim))?,
         };
         Some(Sizes {
             vectors_raw,
@@ -130,6 +151,11 @@ compile_error!("the index writer borrows f32/u32 arrays as little-endian bytes")
 fn f32_bytes(values: &[f32]) -> &[u8] {
     // SAFETY: any f32 is 4 plain bytes; the slice covers exactly `values`.
     unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, values.len() * 4) }
+}
+
+fn u16_bytes(values: &[u16]) -> &[u8] {
+    // SAFETY: as in `f32_bytes`.
+    unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, values.len() * 2) }
 }
 
 fn u32_bytes(values: &[u32]) -> &[u8] {
@@ -184,10 +210,12 @@ impl Hnsw {
         let c = &self.config;
         let n = self.len();
         let upper = self.graph.upper_raw();
-        let rows = match (matches!(self.store, Store::Int8(_)), without_live_rows) {
-            (true, _) => SavedRows::Int8,
-            (false, false) => SavedRows::F32,
-            (false, true) => SavedRows::F32Tombstones,
+        let rows = match (&self.store, without_live_rows) {
+            (Store::Int8(_), _) => SavedRows::Int8,
+            (Store::F32(_), false) => SavedRows::F32,
+            (Store::F32(_), true) => SavedRows::F32Tombstones,
+            (Store::Bf16(_), false) => SavedRows::Bf16,
+            (Store::Bf16(_), true) => SavedRows::Bf16Tombstones,
         };
         let sizes = Sizes::new(n, c.dim, c.m, upper.len(), rows, self.deleted_count).expect("an index in memory fits usize");
         let mut header = Vec::with_capacity(HEADER_LEN);
@@ -196,6 +224,8 @@ impl Hnsw {
             SavedRows::Int8 => VERSION,
             SavedRows::F32 => VERSION_F32_ROWS,
             SavedRows::F32Tombstones => VERSION_TOMBSTONE_ROWS,
+            SavedRows::Bf16 => VERSION_BF16_ROWS,
+            SavedRows::Bf16Tombstones => VERSION_BF16_TOMBSTONE_ROWS,
         };
         header.extend_from_slice(&version.to_le_bytes());
         header.extend_from_slice(&(c.dim as u32).to_le_bytes());
@@ -240,6 +270,10 @@ impl Hnsw {
                 pieces.extend((0..self.len() as u32).filter(|&id| self.is_deleted(id)).map(|id| f32_bytes(rows.row(id))))
             }
             (Store::Int8(codes), SavedRows::Int8) => pieces.push(codes.bytes()),
+            (Store::Bf16(rows), SavedRows::Bf16) => pieces.extend(rows.chunks().map(u16_bytes)),
+            (Store::Bf16(rows), SavedRows::Bf16Tombstones) => {
+                pieces.extend((0..self.len() as u32).filter(|&id| self.is_deleted(id)).map(|id| u16_bytes(rows.row(id))))
+            }
             _ => unreachable!("parts saved from this index's own store"),
         }
         pieces.push(&parts.vectors_padding);
@@ -267,15 +301,20 @@ impl Hnsw {
         }
         let metric = self.config.metric;
         let live: Vec<u32> = (0..self.len() as u32).filter(|&id| !self.is_deleted(id)).collect();
-        let rows = match &mut self.store {
-            Store::F32(rows) => rows,
-            Store::Int8(_) => unreachable!("int8 indexes are saved with their rows"),
-        };
+        let mut prepared = vec![0f32; self.config.dim];
         for batch in live.chunks(FULL_VECTOR_BATCH) {
             full.prefetch(batch);
             for &id in batch {
                 let bytes = full.vector(id).ok_or_else(|| corrupt(format!("node {} is live but its document holds no vector", id)))?;
-                if !load_prepared(bytes, metric, rows.row_mut(id)) {
+                let loaded = match &mut self.store {
+                    Store::F32(rows) => load_prepared(bytes, metric, rows.row_mut(id)),
+                    Store::Bf16(rows) => load_prepared(bytes, metric, &mut prepared) && {
+                        rows.set_row(id, &prepared);
+                        true
+                    },
+                    Store::Int8(_) => unreachable!("int8 indexes are saved with their rows"),
+                };
+                if !loaded {
                     return Err(corrupt(format!("node {}'s document holds a vector of another dimension, or one without direction", id)));
                 }
             }
@@ -310,10 +349,10 @@ impl Hnsw {
             return Err(Error::new(ErrorCode::UnsupportedFormat, format!("{}: not a vector index file (bad magic)", WHAT)));
         }
         let version = le32(bytes, 8);
-        if ![VERSION_F32_ROWS, VERSION, VERSION_TOMBSTONE_ROWS].contains(&version) {
+        if !(VERSION_F32_ROWS..=VERSION_BF16_TOMBSTONE_ROWS).contains(&version) {
             return Err(Error::new(
                 ErrorCode::UnsupportedFormat,
-                format!("{}: format version {} is not supported (this engine reads 1 to 3): upgrade SochDB", WHAT, version),
+                format!("{}: format version {} is not supported (this engine reads 1 to 5): upgrade SochDB", WHAT, version),
             ));
         }
         let (dim, m) = (le32(bytes, 12) as usize, le32(bytes, 20) as usize);
@@ -334,9 +373,11 @@ impl Hnsw {
         }
         let rows = match (version, config.quantization) {
             (VERSION_TOMBSTONE_ROWS, Quantization::None) => SavedRows::F32Tombstones,
-            (VERSION_TOMBSTONE_ROWS, _) => return Err(corrupt("an int8 index saved without its rows")),
+            (VERSION_BF16_ROWS, Quantization::Bf16) => SavedRows::Bf16,
+            (VERSION_BF16_TOMBSTONE_ROWS, Quantization::Bf16) => SavedRows::Bf16Tombstones,
             (VERSION, Quantization::Int8) => SavedRows::Int8,
-            _ => SavedRows::F32,
+            (VERSION_F32_ROWS | VERSION, Quantization::None | Quantization::Int8) => SavedRows::F32,
+            _ => return Err(corrupt(format!("format version {} does not hold {:?} rows", version, config.quantization))),
         };
         let sizes = Sizes::new(n, dim, m, upper_len, rows, tombstones).ok_or_else(|| corrupt("sizes overflow"))?;
         let total = sizes.total().ok_or_else(|| corrupt("sizes overflow"))?;
@@ -381,6 +422,7 @@ impl Hnsw {
                     Quantization::None => Store::F32(rows),
                     // A version 1 file: code its rows once.
                     Quantization::Int8 => Store::Int8(Int8Store::of_rows(&rows)),
+                    Quantization::Bf16 => unreachable!("version 1 never holds bf16 (checked above)"),
                 }
             }
             SavedRows::F32Tombstones => {
@@ -392,6 +434,15 @@ impl Hnsw {
                     rows.row_mut(id as u32).copy_from_slice(row);
                 }
                 Store::F32(rows)
+            }
+            SavedRows::Bf16 => Store::Bf16(Bf16Store::from_le_bytes(dim, vector_bytes).map_err(corrupt)?),
+            SavedRows::Bf16Tombstones => {
+                let saved = Bf16Store::from_le_bytes(dim, vector_bytes).map_err(corrupt)?;
+                let mut rows = Bf16Store::zeroed(dim, n);
+                for (id, from) in (0..n).filter(|&id| is_deleted(id)).zip(0u32..) {
+                    rows.copy_row_from(id as u32, saved.row(from));
+                }
+                Store::Bf16(rows)
             }
         };
         let level_bytes = take(sizes.levels);
@@ -408,7 +459,7 @@ impl Hnsw {
         }
         let graph = Graph::from_parts(m, levels, level0, upper, entry).map_err(corrupt)?;
         let mut hnsw = Hnsw::from_parts(config, store, graph, deleted, Rng::new(le64(bytes, 40)));
-        hnsw.rows_missing = rows == SavedRows::F32Tombstones && tombstones < n;
+        hnsw.rows_missing = rows.without_live_rows() && tombstones < n;
         Ok(hnsw)
     }
 }

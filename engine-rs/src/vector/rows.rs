@@ -1,4 +1,4 @@
-//! The index's vectors: rows of `dim` floats in chunks of about 1 MiB.
+//! The index's vectors: rows of `dim` values (f32, or bf16 bits) in chunks of about 1 MiB.
 //!
 //! One contiguous `Vec<f32>` grows by doubling: at 100k x 384-d its capacity reaches 268 MB for
 //! 154 MB of rows, and each doubling leaves the old block behind as a hole in wasm memory, which
@@ -15,19 +15,24 @@ const CHUNK_BYTES: usize = 1 << 20;
 /// A chunk's first allocation, in rows: small collections stay small.
 const FIRST_ROWS: usize = 16;
 
+/// What a row holds: f32 values (the default), or the bits of bf16 values (`bf16.rs`).
+pub trait RowValue: Copy + Default + std::fmt::Debug {}
+impl RowValue for f32 {}
+impl RowValue for u16 {}
+
 #[derive(Clone, Debug)]
-pub struct Rows {
+pub struct Rows<T: RowValue = f32> {
     dim: usize,
     /// log2 of the rows per chunk.
     shift: u32,
-    chunks: Vec<Chunk>,
+    chunks: Vec<Chunk<T>>,
     len: usize,
 }
 
-impl Rows {
-    pub fn new(dim: usize) -> Rows {
+impl<T: RowValue> Rows<T> {
+    pub fn new(dim: usize) -> Rows<T> {
         assert!(dim > 0, "rows have at least one value");
-        let fit = (CHUNK_BYTES / (dim * 4)).max(1);
+        let fit = (CHUNK_BYTES / (dim * size_of::<T>())).max(1);
         // The largest power of two not above `fit`.
         let shift = usize::BITS - 1 - fit.leading_zeros();
         Rows { dim, shift, chunks: Vec::new(), len: 0 }
@@ -41,14 +46,14 @@ impl Rows {
         self.len
     }
 
-    fn chunk_floats(&self) -> usize {
+    fn chunk_values(&self) -> usize {
         (1usize << self.shift) * self.dim
     }
 
     /// Appends a row of `dim` values.
-    pub fn push(&mut self, row: &[f32]) {
+    pub fn push(&mut self, row: &[T]) {
         assert_eq!(row.len(), self.dim, "a row has dim values");
-        let full = self.chunk_floats();
+        let full = self.chunk_values();
         if self.chunks.last().map_or(true, |c| c.len() == full) {
             self.chunks.push(Chunk::with_capacity(full.min(FIRST_ROWS * self.dim)));
         }
@@ -63,30 +68,30 @@ impl Rows {
     }
 
     /// `n` rows of zeros, each chunk allocated once at its size (rows to be written afterwards).
-    pub fn zeroed(dim: usize, n: usize) -> Rows {
+    pub fn zeroed(dim: usize, n: usize) -> Rows<T> {
         let mut rows = Rows::new(dim);
         let per_chunk = 1usize << rows.shift;
         while rows.len < n {
-            let floats = (n - rows.len).min(per_chunk) * dim;
-            rows.chunks.push(Chunk { lines: vec![Line::default(); lines_for(floats)], len: floats });
-            rows.len += floats / dim;
+            let values = (n - rows.len).min(per_chunk) * dim;
+            rows.chunks.push(Chunk::zeroed(values));
+            rows.len += values / dim;
         }
         rows
     }
 
     /// Row `id` (panics when `id >= len`, like slice indexing).
     #[inline]
-    pub fn row(&self, id: u32) -> &[f32] {
+    pub fn row(&self, id: u32) -> &[T] {
         assert!((id as usize) < self.len, "row {} of {}", id, self.len);
         // SAFETY: checked just above.
         unsafe { std::slice::from_raw_parts(self.row_ptr(id), self.dim) }
     }
 
     /// Row `id`, to overwrite (panics when `id >= len`).
-    pub fn row_mut(&mut self, id: u32) -> &mut [f32] {
+    pub fn row_mut(&mut self, id: u32) -> &mut [T] {
         let dim = self.dim;
         let p = self.row_ptr_mut(id as usize);
-        // SAFETY: `row_ptr_mut` checked `id < len`; the row is `dim` floats of a chunk we borrow
+        // SAFETY: `row_ptr_mut` checked `id < len`; the row is `dim` values of a chunk we borrow
         // mutably.
         unsafe { std::slice::from_raw_parts_mut(p, dim) }
     }
@@ -96,7 +101,7 @@ impl Rows {
     /// # Safety
     /// `id < self.len()`.
     #[inline(always)]
-    pub unsafe fn row_ptr(&self, id: u32) -> *const f32 {
+    pub unsafe fn row_ptr(&self, id: u32) -> *const T {
         let id = id as usize;
         let chunk = self.chunks.get_unchecked(id >> self.shift);
         chunk.as_ptr().add((id & ((1usize << self.shift) - 1)) * self.dim)
@@ -105,7 +110,7 @@ impl Rows {
     /// Reorders the rows in place: new row `i` is old row `order[i]` (a permutation).
     pub fn permute(&mut self, order: &[u32]) {
         assert_eq!(order.len(), self.len, "a permutation of every row");
-        let spare = vec![0f32; self.dim];
+        let spare = vec![T::default(); self.dim];
         super::permute::permute_in_place(&mut RowMover { rows: self, spare }, order);
     }
 
@@ -134,13 +139,13 @@ impl Rows {
     /// Copies row `from` over row `to` (`from != to`; they may sit in different chunks).
     fn copy_row(&mut self, to: usize, from: usize) {
         assert!(to != from, "a row copied over itself");
-        let src = self.row_ptr_mut(from) as *const f32;
+        let src = self.row_ptr_mut(from) as *const T;
         let dst = self.row_ptr_mut(to);
-        // SAFETY: two distinct rows of `dim` floats each, so the ranges do not overlap.
+        // SAFETY: two distinct rows of `dim` values each, so the ranges do not overlap.
         unsafe { std::ptr::copy_nonoverlapping(src, dst, self.dim) };
     }
 
-    fn row_ptr_mut(&mut self, id: usize) -> *mut f32 {
+    fn row_ptr_mut(&mut self, id: usize) -> *mut T {
         assert!(id < self.len, "row {} of {}", id, self.len);
         let (shift, dim) = (self.shift, self.dim);
         let chunk = &mut self.chunks[id >> shift];
@@ -149,19 +154,21 @@ impl Rows {
     }
 
     /// Every row, in id order.
-    pub fn iter(&self) -> impl Iterator<Item = &[f32]> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = &[T]> + '_ {
         self.chunks.iter().flat_map(move |chunk| chunk.as_slice().chunks_exact(self.dim))
     }
 
     /// Every value, in id order, a chunk at a time.
-    pub fn chunks(&self) -> impl Iterator<Item = &[f32]> + '_ {
+    pub fn chunks(&self) -> impl Iterator<Item = &[T]> + '_ {
         self.chunks.iter().map(Chunk::as_slice)
     }
+}
 
+impl Rows<f32> {
     /// Reads `bytes` (little-endian f32s, whole rows). Errors when a value is NaN or infinite.
     pub fn from_le_bytes(dim: usize, bytes: &[u8]) -> Result<Rows, &'static str> {
         let mut rows = Rows::new(dim);
-        let per_chunk = rows.chunk_floats() * 4;
+        let per_chunk = rows.chunk_values() * 4;
         for piece in bytes.chunks(per_chunk) {
             if piece.len() % (4 * dim) != 0 {
                 return Err("the vectors do not fill whole rows");
@@ -177,13 +184,34 @@ impl Rows {
     }
 }
 
-/// Moves rows for `permute`: rows may sit in different chunks.
-struct RowMover<'a> {
-    rows: &'a mut Rows,
-    spare: Vec<f32>,
+impl Rows<u16> {
+    /// Reads `bytes` (little-endian u16s, whole rows; any bits).
+    pub fn from_le_u16_bytes(dim: usize, bytes: &[u8]) -> Result<Rows<u16>, &'static str> {
+        if bytes.len() % (2 * dim) != 0 {
+            return Err("the vectors do not fill whole rows");
+        }
+        let mut rows: Rows<u16> = Rows::zeroed(dim, bytes.len() / (2 * dim));
+        let mut at = 0;
+        for chunk in rows.chunks.iter_mut() {
+            let n = chunk.len();
+            let dst = chunk.as_mut_ptr();
+            for (i, b) in bytes[at..at + 2 * n].chunks_exact(2).enumerate() {
+                // SAFETY: `i < n`, the chunk's length.
+                unsafe { dst.add(i).write(u16::from_le_bytes([b[0], b[1]])) };
+            }
+            at += 2 * n;
+        }
+        Ok(rows)
+    }
 }
 
-impl<'a> super::permute::MoveRows for RowMover<'a> {
+/// Moves rows for `permute`: rows may sit in different chunks.
+struct RowMover<'a, T: RowValue> {
+    rows: &'a mut Rows<T>,
+    spare: Vec<T>,
+}
+
+impl<'a, T: RowValue> super::permute::MoveRows for RowMover<'a, T> {
     fn save(&mut self, at: usize) {
         self.spare.copy_from_slice(self.rows.row(at as u32));
     }
@@ -195,25 +223,23 @@ impl<'a> super::permute::MoveRows for RowMover<'a> {
     fn restore(&mut self, to: usize) {
         let dim = self.rows.dim;
         let dst = self.rows.row_ptr_mut(to);
-        // SAFETY: row `to` holds `dim` floats; `spare` is a separate buffer of `dim`.
+        // SAFETY: row `to` holds `dim` values; `spare` is a separate buffer of `dim`.
         unsafe { std::ptr::copy_nonoverlapping(self.spare.as_ptr(), dst, dim) };
     }
 }
 
 /// `bytes` (a multiple of 4 long) as little-endian f32s: on little-endian hosts (wasm among
 /// them) one copy, which runs as fast in every tier of the JIT.
-fn decode_le_f32s(bytes: &[u8]) -> Chunk {
+fn decode_le_f32s(bytes: &[u8]) -> Chunk<f32> {
     let n = bytes.len() / 4;
-    let mut values = Chunk::with_capacity(n);
+    let mut values: Chunk<f32> = Chunk::with_capacity(n);
     if cfg!(target_endian = "little") {
         // SAFETY: the capacity holds n floats rounded up to whole lines; every bit pattern is an
         // f32; the rest of the last line is zeroed before the lines count as initialised.
         unsafe {
             let at = values.as_mut_ptr();
             std::ptr::copy_nonoverlapping(bytes.as_ptr(), at as *mut u8, 4 * n);
-            for i in n..lines_for(n) * LINE_FLOATS {
-                at.add(i).write(0.0);
-            }
+            std::ptr::write_bytes(at.add(n) as *mut u8, 0, lines_for::<f32>(n) * LINE_BYTES - 4 * n);
             values.set_len(n);
         }
     } else {
@@ -223,24 +249,37 @@ fn decode_le_f32s(bytes: &[u8]) -> Chunk {
     values
 }
 
-/// 16 floats on one cache line: what a `Chunk` allocates in.
-#[derive(Clone, Copy, Debug, Default)]
+/// One cache line: what a `Chunk` allocates in.
+#[derive(Clone, Copy, Debug)]
 #[repr(C, align(64))]
-struct Line([f32; 16]);
+struct Line([u8; LINE_BYTES]);
 
-const LINE_FLOATS: usize = 16;
-
-/// A chunk's floats, starting on a cache line (a `Vec<f32>` starts wherever the allocator says).
-#[derive(Clone, Debug, Default)]
-struct Chunk {
-    lines: Vec<Line>,
-    /// Floats in use (the last line may be partly used).
-    len: usize,
+impl Default for Line {
+    fn default() -> Line {
+        Line([0; LINE_BYTES])
+    }
 }
 
-impl Chunk {
-    fn with_capacity(floats: usize) -> Chunk {
-        Chunk { lines: Vec::with_capacity(lines_for(floats)), len: 0 }
+const LINE_BYTES: usize = 64;
+
+use std::mem::size_of;
+
+/// A chunk's values, starting on a cache line (a `Vec<T>` starts wherever the allocator says).
+#[derive(Clone, Debug, Default)]
+struct Chunk<T> {
+    lines: Vec<Line>,
+    /// Values in use (the last line may be partly used).
+    len: usize,
+    values: std::marker::PhantomData<T>,
+}
+
+impl<T: RowValue> Chunk<T> {
+    fn with_capacity(values: usize) -> Chunk<T> {
+        Chunk { lines: Vec::with_capacity(lines_for::<T>(values)), len: 0, values: std::marker::PhantomData }
+    }
+
+    fn zeroed(values: usize) -> Chunk<T> {
+        Chunk { lines: vec![Line::default(); lines_for::<T>(values)], len: values, values: std::marker::PhantomData }
     }
 
     fn len(&self) -> usize {
@@ -248,51 +287,51 @@ impl Chunk {
     }
 
     fn capacity(&self) -> usize {
-        self.lines.capacity() * LINE_FLOATS
+        self.lines.capacity() * LINE_BYTES / size_of::<T>()
     }
 
-    fn as_slice(&self) -> &[f32] {
-        // SAFETY: `len` floats of initialised lines (`Line` is 16 f32s, no padding).
+    fn as_slice(&self) -> &[T] {
+        // SAFETY: `len` values of initialised lines (zero bytes are a valid f32 and u16).
         unsafe { std::slice::from_raw_parts(self.as_ptr(), self.len) }
     }
 
-    fn as_ptr(&self) -> *const f32 {
-        self.lines.as_ptr() as *const f32
+    fn as_ptr(&self) -> *const T {
+        self.lines.as_ptr() as *const T
     }
 
-    fn as_mut_ptr(&mut self) -> *mut f32 {
-        self.lines.as_mut_ptr() as *mut f32
+    fn as_mut_ptr(&mut self) -> *mut T {
+        self.lines.as_mut_ptr() as *mut T
     }
 
-    /// Room for `additional` more floats, exactly.
+    /// Room for `additional` more values, exactly.
     fn reserve_exact(&mut self, additional: usize) {
-        let lines = lines_for(self.len + additional);
+        let lines = lines_for::<T>(self.len + additional);
         self.lines.reserve_exact(lines.saturating_sub(self.lines.len()));
     }
 
-    fn extend_from_slice(&mut self, values: &[f32]) {
+    fn extend_from_slice(&mut self, values: &[T]) {
         let end = self.len + values.len();
-        self.lines.resize(lines_for(end), Line::default());
-        // SAFETY: the lines now hold `end` floats; `values` is a separate buffer.
+        self.lines.resize(lines_for::<T>(end), Line::default());
+        // SAFETY: the lines now hold `end` values; `values` is a separate buffer.
         unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), self.as_mut_ptr().add(self.len), values.len()) };
         self.len = end;
     }
 
-    fn truncate(&mut self, floats: usize) {
-        self.len = self.len.min(floats);
-        self.lines.truncate(lines_for(self.len));
+    fn truncate(&mut self, values: usize) {
+        self.len = self.len.min(values);
+        self.lines.truncate(lines_for::<T>(self.len));
     }
 
     /// # Safety
-    /// The capacity holds `floats` floats rounded up to whole lines, all written.
-    unsafe fn set_len(&mut self, floats: usize) {
-        self.lines.set_len(lines_for(floats));
-        self.len = floats;
+    /// The capacity holds `values` values rounded up to whole lines, all written.
+    unsafe fn set_len(&mut self, values: usize) {
+        self.lines.set_len(lines_for::<T>(values));
+        self.len = values;
     }
 }
 
-fn lines_for(floats: usize) -> usize {
-    (floats + LINE_FLOATS - 1) / LINE_FLOATS
+fn lines_for<T>(values: usize) -> usize {
+    (values * size_of::<T>() + LINE_BYTES - 1) / LINE_BYTES
 }
 
 /// Where the first NaN or infinite value of `values` is. Out of line and called per chunk: a
@@ -319,7 +358,7 @@ mod tests {
             assert_eq!((rows.row(n as u32 - 1)[0], rows.row(n as u32)[dim - 1], rows.len()), (2.5, 1.0, n + 1));
             assert_eq!(rows.chunks().map(|c| c.len()).sum::<usize>(), (n + 1) * dim);
         }
-        assert_eq!(Rows::zeroed(8, 0).len(), 0);
+        assert_eq!(Rows::<f32>::zeroed(8, 0).len(), 0);
     }
 
     #[test]

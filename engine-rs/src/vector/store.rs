@@ -6,6 +6,7 @@
 //! saves no live rows at all: the engine restores them from the records, `persist.rs`.)
 
 use super::distance::{normalize, Metric};
+use super::bf16::Bf16Store;
 use super::quant::Int8Store;
 use super::rows::Rows;
 
@@ -33,13 +34,20 @@ pub type FullVectors<'a> = &'a dyn FullSource<'a>;
 pub enum Store {
     F32(Rows),
     Int8(Int8Store),
+    Bf16(Bf16Store),
 }
 
 impl Store {
+    /// Whether the store holds the exact f32 vectors (else the walk re-ranks with the caller's).
+    pub fn is_exact(&self) -> bool {
+        matches!(self, Store::F32(_))
+    }
+
     pub fn len(&self) -> usize {
         match self {
             Store::F32(rows) => rows.len(),
             Store::Int8(codes) => codes.len(),
+            Store::Bf16(rows) => rows.len(),
         }
     }
 
@@ -48,6 +56,7 @@ impl Store {
         match self {
             Store::F32(rows) => rows.push(v),
             Store::Int8(codes) => codes.push(v),
+            Store::Bf16(rows) => rows.push(v),
         }
     }
 
@@ -57,6 +66,7 @@ impl Store {
         match self {
             Store::F32(rows) => metric.distance(rows.row(a), rows.row(b)),
             Store::Int8(codes) => codes.pair_distance(metric, a, b),
+            Store::Bf16(rows) => rows.pair_distance(metric, a, b),
         }
     }
 
@@ -65,6 +75,7 @@ impl Store {
         match self {
             Store::F32(rows) => rows.permute(order),
             Store::Int8(codes) => codes.permute(order),
+            Store::Bf16(rows) => rows.permute(order),
         }
     }
 
@@ -74,6 +85,7 @@ impl Store {
         match self {
             Store::F32(rows) => rows.retain_in_place(keep),
             Store::Int8(codes) => codes.retain_in_place(keep),
+            Store::Bf16(rows) => rows.retain_in_place(keep),
         }
     }
 }

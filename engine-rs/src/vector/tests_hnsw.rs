@@ -80,6 +80,100 @@ fn int8_walk_with_f32_rerank_keeps_recall_and_scores_and_a_quarter_of_the_memory
     }
 }
 
+#[test]
+fn bf16_walk_with_f32_rerank_keeps_recall_and_exact_scores_and_half_the_memory() {
+    let (data, qs) = (data(), qs(100));
+    let rows = le_rows(&data);
+    let full = |id: u32| rows.get(id as usize).map(|r| &r[..]);
+    for metric in [Metric::Cosine, Metric::L2, Metric::Dot] {
+        let mut c = config(DIM, metric);
+        c.quantization = Quantization::Bf16;
+        let mut index = build(c, &data);
+        let r = recall_full(&index, &qs, 10, None, Some(&full));
+        println!("{:?} bf16: recall@10 {:.4}", metric, r);
+        assert!(r >= 0.95, "{:?} bf16 recall {}", metric, r);
+        let mut f32_index = build(config(DIM, metric), &data);
+        // No f32 copy: 2 bytes a value (dim 32 is a whole number of 8-value blocks).
+        assert!(index.vector(0).is_none());
+        assert_eq!(f32_index.to_bytes().len() - index.to_bytes().len(), data.len() * 2 * DIM, "{:?}", metric);
+        for round in 0..2 {
+            for q in &qs[..20] {
+                // Walk results carry the exact f32 scores of the rows they found.
+                for (id, score) in index.search(q, 10, None, None, Some(&full)).unwrap() {
+                    let exact = f32_index.exact_search(q, N, None, None).unwrap();
+                    assert_eq!(exact.iter().find(|e| e.0 == id).map(|e| e.1), Some(score), "{:?}", metric);
+                }
+                // The exact scan is exact: the f32 index's, ids and scores, for every k.
+                for k in [1usize, 10, 100] {
+                    let want = f32_index.exact_search(q, k, None, None).unwrap();
+                    assert_eq!(index.exact_search(q, k, None, Some(&full)).unwrap(), want, "{:?} k {} round {}", metric, k, round);
+                }
+                let keep = |id: u32| id % 7 == 2;
+                assert_eq!(
+                    index.exact_search(q, 10, Some(&keep), Some(&full)).unwrap(),
+                    f32_index.exact_search(q, 10, Some(&keep), None).unwrap(),
+                    "{:?} filtered",
+                    metric
+                );
+            }
+            // Again with tombstones (the scan's per-row path).
+            for id in (0..N as u32).step_by(5) {
+                index.delete(id).unwrap();
+                f32_index.delete(id).unwrap();
+            }
+        }
+        // The scan measures rows in place: the planner treats it as the f32 one.
+        assert_eq!(index.filter_prefers_exact(0.2, 64), f32_index.filter_prefers_exact(0.2, 64));
+        // Without the full vectors it still answers, ranked by the bf16 rows.
+        let approx = index.search(&qs[0], 10, None, None, None).unwrap();
+        let exact = f32_index.exact_search(&qs[0], 10, None, None).unwrap();
+        let overlap = approx.iter().filter(|(id, _)| exact.iter().any(|(e, _)| e == id)).count();
+        assert!(overlap >= 8, "{:?}: {} of 10 by bf16 rows alone", metric, overlap);
+    }
+}
+
+#[test]
+fn bf16_rounding_stays_within_the_bound_the_exact_scan_relies_on() {
+    use super::bf16::{arrange, Bf16Store};
+    let mut rng = Rng::new(21);
+    for metric in [Metric::Cosine, Metric::L2, Metric::Dot] {
+        for dim in [3usize, 32, 384] {
+            let scale = [1e-3f32, 1.0, 40.0][dim % 3];
+            let data: Vec<Vec<f32>> = (0..200).map(|_| (0..dim).map(|_| scale * rng.gaussian()).collect()).collect();
+            let prepared: Vec<Vec<f32>> = data
+                .iter()
+                .map(|v| {
+                    let mut v = v.clone();
+                    if metric == Metric::Cosine {
+                        super::distance::normalize(&mut v);
+                    }
+                    v
+                })
+                .collect();
+            let mut store = Bf16Store::new(dim);
+            prepared.iter().for_each(|v| store.push(v));
+            let q = &prepared[0];
+            let bound = store.error_bound(metric, q);
+            let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            let largest_norm = prepared.iter().map(|v| norm(v)).fold(0f32, f32::max);
+            let worst = (1..prepared.len() as u32)
+                .map(|id| {
+                    let approx = match metric {
+                        Metric::Cosine => 1.0 - super::bf16::dot(&arrange(q), store.row(id)),
+                        Metric::L2 => super::bf16::l2(&arrange(q), store.row(id)),
+                        Metric::Dot => -super::bf16::dot(&arrange(q), store.row(id)),
+                    };
+                    (approx - metric.distance(q, &prepared[id as usize])).abs()
+                })
+                .fold(0f32, f32::max);
+            assert!(worst <= bound, "{:?} dim {}: error {} over the bound {}", metric, dim, worst, bound);
+            // And it is about bf16's 1/256 of the norms, not looser.
+            let scale = norm(q) * largest_norm;
+            assert!(bound <= 0.025 * scale, "{:?} dim {}: bound {} against norms {}", metric, dim, bound, scale);
+        }
+    }
+}
+
 type NamedFilter = (&'static str, Box<dyn Fn(u32) -> bool>);
 
 #[test]
@@ -289,7 +383,7 @@ fn a_filter_that_searches_the_same_index_does_not_panic() {
 #[test]
 fn purge_drops_tombstones_renumbers_in_order_and_keeps_exact_results_and_recall() {
     let (data, qs) = (data(), qs(50));
-    for quantization in [Quantization::None, Quantization::Int8] {
+    for quantization in [Quantization::None, Quantization::Int8, Quantization::Bf16] {
         let mut c = config(DIM, Metric::L2);
         c.quantization = quantization;
         let mut index = build(c, &data);
@@ -330,7 +424,7 @@ fn purge_drops_tombstones_renumbers_in_order_and_keeps_exact_results_and_recall(
 #[test]
 fn permuting_into_locality_order_renames_ids_and_changes_no_walk() {
     let (data, qs) = (data(), qs(30));
-    for quantization in [Quantization::None, Quantization::Int8] {
+    for quantization in [Quantization::None, Quantization::Int8, Quantization::Bf16] {
         let mut c = config(DIM, Metric::Cosine);
         c.quantization = quantization;
         let mut index = build(c, &data);
@@ -367,7 +461,7 @@ fn the_sorted_list_walk_keeps_the_same_nodes_as_the_heap_walk_ties_included() {
     let index = build(config(DIM, Metric::L2), &data);
     let rows = match &index.store {
         Store::F32(rows) => rows,
-        Store::Int8(_) => unreachable!("an f32 config"),
+        _ => unreachable!("an f32 config"),
     };
     let mut visited = Visited::default();
     for q in qs(50) {

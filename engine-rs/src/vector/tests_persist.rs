@@ -21,7 +21,7 @@ fn sample(metric: Metric, quantization: Quantization, n: usize) -> (Hnsw, Vec<Ve
 
 #[test]
 fn round_trip_gives_identical_results_and_later_inserts_match() {
-    for (metric, q) in [(Metric::Cosine, Quantization::None), (Metric::L2, Quantization::Int8), (Metric::Dot, Quantization::None)] {
+    for (metric, q) in [(Metric::Cosine, Quantization::None), (Metric::L2, Quantization::Int8), (Metric::Dot, Quantization::None), (Metric::Cosine, Quantization::Bf16), (Metric::L2, Quantization::Bf16)] {
         let (mut index, queries) = sample(metric, q, 600);
         let bytes = index.to_bytes();
         let mut loaded = Hnsw::from_bytes(&bytes).unwrap();
@@ -160,7 +160,7 @@ fn f32_indexes_are_written_as_version_1_and_only_int8_as_version_2() {
         let bytes = index.to_bytes();
         u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]])
     };
-    assert_eq!((version(Quantization::None), version(Quantization::Int8)), (1, 2));
+    assert_eq!((version(Quantization::None), version(Quantization::Int8), version(Quantization::Bf16)), (1, 2, 4));
     // Only a version 1 file with int8 is in a format no longer written.
     let (f32_index, _) = sample(Metric::L2, Quantization::None, 50);
     let (int8_index, _) = sample(Metric::L2, Quantization::Int8, 50);
@@ -193,7 +193,16 @@ fn saved_without_live_rows(metric: Metric, quantization: Quantization, n: usize)
 
 #[test]
 fn saved_without_live_rows_it_is_whole_again_once_the_documents_give_them_back() {
-    let cases = [(Metric::Cosine, Quantization::None), (Metric::L2, Quantization::None), (Metric::Dot, Quantization::None), (Metric::Cosine, Quantization::Int8), (Metric::L2, Quantization::Int8)];
+    let cases = [
+        (Metric::Cosine, Quantization::None),
+        (Metric::L2, Quantization::None),
+        (Metric::Dot, Quantization::None),
+        (Metric::Cosine, Quantization::Int8),
+        (Metric::L2, Quantization::Int8),
+        (Metric::Cosine, Quantization::Bf16),
+        (Metric::L2, Quantization::Bf16),
+        (Metric::Dot, Quantization::Bf16),
+    ];
     for (metric, quantization) in cases {
         let (index, bytes, documents, queries) = saved_without_live_rows(metric, quantization, 600);
         let whole = index.to_bytes();
@@ -201,8 +210,9 @@ fn saved_without_live_rows_it_is_whole_again_once_the_documents_give_them_back()
             assert_eq!(bytes, whole, "int8 codes are saved whole");
             continue;
         }
-        assert_eq!(bytes.len(), whole.len() - index.live_len() * 24 * 4, "only the tombstones' rows are saved");
-        assert_eq!(u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]), 3);
+        let (row_bytes, version) = if quantization == Quantization::Bf16 { (24 * 2, 5) } else { (24 * 4, 3) };
+        assert_eq!(bytes.len(), whole.len() - index.live_len() * row_bytes, "only the tombstones' rows are saved");
+        assert_eq!(u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]), version);
         let mut loaded = Hnsw::from_bytes(&bytes).unwrap();
         assert!(loaded.rows_missing());
         loaded.restore_rows(&|id: u32| Some(&documents[id as usize][..])).unwrap();
@@ -213,6 +223,31 @@ fn saved_without_live_rows_it_is_whole_again_once_the_documents_give_them_back()
             assert_eq!(loaded.search(q, 10, None, None, None).unwrap(), index.search(q, 10, None, None, None).unwrap());
         }
     }
+}
+
+#[test]
+fn a_file_whose_version_and_quantization_disagree_is_corruption() {
+    let (f32_index, _) = sample(Metric::L2, Quantization::None, 40);
+    let (bf16_index, _) = sample(Metric::L2, Quantization::Bf16, 40);
+    let with = |bytes: &[u8], version: u32, quantization: Quantization| {
+        forge(bytes, &|b| {
+            b[8..12].copy_from_slice(&version.to_le_bytes());
+            b[17] = quantization as u8;
+        })
+    };
+    for bad in [
+        with(&f32_index.to_bytes(), 1, Quantization::Bf16),
+        with(&f32_index.to_bytes(), 3, Quantization::Int8),
+        with(&bf16_index.to_bytes(), 4, Quantization::None),
+        with(&bf16_index.to_bytes(), 5, Quantization::Int8),
+    ] {
+        assert_eq!(Hnsw::from_bytes(&bad).unwrap_err().code, ErrorCode::Corruption);
+    }
+    let future = with(&bf16_index.to_bytes(), 6, Quantization::Bf16);
+    assert_eq!(Hnsw::from_bytes(&future).unwrap_err().code, ErrorCode::UnsupportedFormat);
+    // A bf16 row holding infinity (exponent bits all ones) is refused.
+    let inf_row = forge(&bf16_index.to_bytes(), &|b| b[HEADER_LEN..HEADER_LEN + 2].copy_from_slice(&0x7f80u16.to_le_bytes()));
+    assert_eq!(Hnsw::from_bytes(&inf_row).unwrap_err().code, ErrorCode::Corruption);
 }
 
 #[test]

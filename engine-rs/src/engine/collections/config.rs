@@ -135,9 +135,10 @@ fn quantization(value: Option<&Value>) -> Result<Quantization> {
         None | Some(Value::Null) => Ok(Quantization::None),
         Some(Value::String(name)) if name == "none" => Ok(Quantization::None),
         Some(Value::String(name)) if name == "int8" => Ok(Quantization::Int8),
-        Some(_) => {
-            Err(Error::invalid_argument("collection record member \"quantization\" must be \"none\" or \"int8\""))
-        }
+        Some(Value::String(name)) if name == "bf16" => Ok(Quantization::Bf16),
+        Some(_) => Err(Error::invalid_argument(
+            "collection record member \"quantization\" must be \"none\", \"int8\" or \"bf16\"",
+        )),
     }
 }
 
