@@ -3,9 +3,9 @@
 // are noisy; here the engines take turns on the same CPU state, and the ratios are the ones to trust.
 // Usage:
 //   node --expose-gc bench/vector-duel.mjs --n=10000 --dim=128 --sochdb-dir=<dir> --hnswlib-node-dir=<dir>
-//     [--sochdb-int8-dir=<dir>] [--sochdb-bf16-dir=<dir>]
+//     [--sochdb-f32-dir=<dir>] [--sochdb-int8-dir=<dir>]
 //     [--queries=1000] [--seed=1] [--m=16] [--ef-construction=200] [--efs=10,16,32,64,128,256]
-//     [--engines=sochdb,sochdb-int8,hnswlib-node,hnswlib-wasm] [--rounds=5] [--round-s=0.5] [--build-cap-s=180]
+//     [--engines=sochdb,sochdb-f32,sochdb-int8,hnswlib-node,hnswlib-wasm] [--rounds=5] [--round-s=0.5] [--build-cap-s=180]
 // The dataset must already be cached; the two dirs are indexes that `vector-one.mjs --keep-dir` saved
 // (vector.mjs makes them). hnswlib-wasm cannot persist in Node, so it is built here.
 //
@@ -21,10 +21,10 @@ import { parseFlags } from './lib/report.mjs';
 import { k, loadDataset, recallAt } from './lib/vector-data.mjs';
 import { vectorEngines } from './lib/vector-engines.mjs';
 
-const duelEngineNames = ['sochdb', 'sochdb-int8', 'sochdb-bf16', 'hnswlib-node', 'hnswlib-wasm'];
+const duelEngineNames = ['sochdb', 'sochdb-f32', 'sochdb-int8', 'hnswlib-node', 'hnswlib-wasm'];
 const defaults = {
   n: 10_000, dim: 128, queries: 1000, seed: 1, m: 16, efConstruction: 200, efs: '10,16,32,64,128,256',
-  engines: 'sochdb,sochdb-int8,hnswlib-node,hnswlib-wasm', sochdbDir: '', sochdbInt8Dir: '', sochdbBf16Dir: '', hnswlibNodeDir: '', rounds: 5, roundS: 0.5, buildCapS: 180, chunk: 1000,
+  engines: duelEngineNames.join(','), sochdbDir: '', sochdbF32Dir: '', sochdbInt8Dir: '', hnswlibNodeDir: '', rounds: 5, roundS: 0.5, buildCapS: 180, chunk: 1000,
 };
 const minRoundQueries = 50;
 
@@ -84,7 +84,7 @@ async function main() {
   if (!(opts.rounds >= 1)) throw new Error('--rounds must be at least 1');
   const spec = { n: opts.n, dim: opts.dim, queries: opts.queries, seed: opts.seed, m: opts.m, efConstruction: opts.efConstruction };
   const { base, query, truth } = loadDataset(spec);
-  const dirs = { sochdb: opts.sochdbDir, 'sochdb-int8': opts.sochdbInt8Dir, 'sochdb-bf16': opts.sochdbBf16Dir, 'hnswlib-node': opts.hnswlibNodeDir };
+  const dirs = { sochdb: opts.sochdbDir, 'sochdb-f32': opts.sochdbF32Dir, 'sochdb-int8': opts.sochdbInt8Dir, 'hnswlib-node': opts.hnswlibNodeDir };
   const wanted = opts.engines.split(',').filter((name) => duelEngineNames.includes(name));
 
   const out = {};

@@ -36,6 +36,9 @@ pub const FULL_VECTOR_READ_COST: f64 = 15.0;
 /// Ids sampled to estimate a filter's match fraction.
 pub const FILTER_SAMPLE_SIZE: usize = 256;
 
+/// Full vectors the bf16 scan re-measures at a time: few, as it stops once the rest are farther.
+const RERANK_BATCH: usize = 16;
+
 /// Rows whose distances `scan_top_dense` computes per kernel call (a 1 KiB buffer on the stack).
 const SCAN_BLOCK_ROWS: usize = 256;
 
@@ -159,11 +162,18 @@ impl Hnsw {
         };
         let cut = top.peek().filter(|_| top.len() == k).map_or(f32::INFINITY, |worst| worst.dist + margin);
         near.retain(|c| !(c.dist > cut));
+        // Nearest first, so the re-measuring can stop once a row's bf16 distance, less the bound,
+        // passes the k-th exact distance so far: it and every later row are truly farther.
+        near.sort_unstable();
+        let slack = margin / 2.0;
         top.clear();
         let mut bound = f32::INFINITY;
         let mut v = vec![0f32; self.config.dim];
         let metric = self.config.metric;
-        for batch in near.chunks(FULL_VECTOR_BATCH) {
+        for batch in near.chunks(RERANK_BATCH) {
+            if batch[0].dist - slack > bound {
+                break;
+            }
             let ids: Vec<u32> = batch.iter().map(|c| c.id).collect();
             full.prefetch(&ids);
             for c in batch {
