@@ -225,12 +225,12 @@ for (const { n, dim } of sizes) {
 }
 console.log();
 console.log('Targets (issue): QPS at recall 0.95 ≥ 1.0× hnswlib-node and ≥ 3× hnswlib-wasm; build rate ≥ 0.7× hnswlib-node;');
-console.log('SochDB exact scan ≥ 70% of the WASM SIMD dot-product limit. Ratios are SochDB (default bf16, f32 and int8 quantization) ÷ other (for ms and MB lower');
+console.log('SochDB exact scan ≥ 70% of the WASM SIMD dot-product limit. Ratios are SochDB (default auto = bf16 past 8 MiB, f32 and int8 quantization) ÷ other (for ms and MB lower');
 console.log('is better). Every engine runs single-threaded in its own process; QPS is one query at a time. RSS includes');
 console.log('Node and the dataset (n × dim float32) held by the benchmark.');
 if (duelOn) {
   console.log('Head-to-head: this machine\'s speed drifts between processes (up to 2x), so QPS ratios across the separate');
-  console.log('processes above are unreliable. The second table runs sochdb (bf16, f32, int8) and hnswlib-node (opening the indexes saved above)');
+  console.log('processes above are unreliable. The second table runs sochdb (auto, f32, int8) and hnswlib-node (opening the indexes saved above)');
   console.log(`and hnswlib-wasm (built there) in ONE process: per ef, ${opts.rounds} rounds in which each engine in turn (order rotating)`);
   console.log(`answers queries for ${opts.roundS} s; each keeps its best round. Trust its QPS ratios; build rate and RSS come from the table above.`);
 }

@@ -17,7 +17,7 @@ const dataSeed = 100; // hnswlib's default level-generator seed, given to every 
 
 const sochdbNotes = {
   default:
-    "SochDB collection with its defaults (WASM SIMD128 HNSW; quantization 'bf16': the walk reads 16-bit floats, re-ranks with the documents' f32 vectors), insertBatch of 1,000 (one durable transaction each), awaited search",
+    "SochDB collection with its defaults (WASM SIMD128 HNSW; quantization 'auto': f32 rows up to 8 MiB, then bf16 rows, whose walk re-ranks with the documents' f32 vectors), insertBatch of 1,000 (one durable transaction each), awaited search",
   none: "SochDB collection with quantization: 'none' (f32 rows in the index, no re-rank), as sochdb otherwise",
   int8: "SochDB collection with quantization: 'int8' (the walk reads 8-bit codes, re-ranks with the full vectors), as sochdb otherwise",
 };

@@ -4,13 +4,14 @@
  * `efConstruction`, `efSearch`, `quantization`, `textField` and ignores the other members).
  * Limits mirror the engine's `vector/config.rs`. Internal.
  */
-import type { CollectionConfig, CollectionInfo, CollectionOptions } from './collection-types.js';
+import type { CollectionConfig, CollectionInfo, CollectionOptions, Quantization } from './collection-types.js';
 import { isDistanceMetric } from './distance-metric.js';
 import { CorruptionError, InvalidArgumentError } from './errors.js';
 import { RECORD_DIM_MAX } from './doc-record.js';
 import { validateName } from './reserved-keys.js';
 
 export const DEFAULT_M = 16;
+const QUANTIZATIONS: readonly Quantization[] = ['auto', 'bf16', 'none', 'int8'];
 export const DEFAULT_EF_CONSTRUCTION = 200;
 export const DEFAULT_EF_SEARCH = 64;
 export const HNSW_M_MIN = 2;
@@ -28,10 +29,9 @@ export function resolveCollectionConfig(config: CollectionConfig, createdAt: num
   if (!isDistanceMetric(metric)) {
     throw new InvalidArgumentError(`metric ${JSON.stringify(metric)} is not one of 'cosine', 'l2', 'dot' (see DistanceMetric).`);
   }
-  // bf16 by default: the walk reads half the bytes and scores stay exact (collection-types.ts).
-  const quantization = config.quantization ?? 'bf16';
-  if (quantization !== 'none' && quantization !== 'int8' && quantization !== 'bf16') {
-    throw new InvalidArgumentError(`quantization ${JSON.stringify(quantization)} is not 'none', 'int8' or 'bf16'.`);
+  const quantization = config.quantization ?? 'auto';
+  if (!QUANTIZATIONS.includes(quantization)) {
+    throw new InvalidArgumentError(`quantization ${JSON.stringify(quantization)} is not one of ${QUANTIZATIONS.map((q) => `'${q}'`).join(', ')}.`);
   }
   const textField = config.textField ?? null;
   if (textField !== null && (typeof textField !== 'string' || textField.length === 0)) {

@@ -27,7 +27,7 @@ describe('collection options', () => {
   it('fill hnswlib-style defaults', () => {
     expect(resolveCollectionConfig({ name: 'docs', dimension: 384 }, 5)).toEqual({
       name: 'docs', dimension: 384, metric: 'cosine', m: 16, efConstruction: 200, efSearch: 64,
-      quantization: 'bf16', textField: null, createdAt: 5,
+      quantization: 'auto', textField: null, createdAt: 5,
     });
   });
 

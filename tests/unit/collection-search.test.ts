@@ -40,7 +40,7 @@ describe('vector search', () => {
     expect(total / queries).toBeGreaterThanOrEqual(0.95);
   });
 
-  const OTHER_QUANTIZATIONS = (['int8', 'none'] as const).flatMap((q) => METRICS.map((metric) => [q, metric] as const));
+  const OTHER_QUANTIZATIONS = (['bf16', 'int8', 'none'] as const).flatMap((q) => METRICS.map((metric) => [q, metric] as const));
   it.each(OTHER_QUANTIZATIONS)('with quantization %s keeps recall@10 >= 0.95 under %s, and scores are the full vectors\'', async (quantization, metric) => {
     const col = await filled(open(), metric, DOCS, { quantization });
     const random = rng(13);
@@ -94,6 +94,34 @@ describe('vector search', () => {
     expect(await again.count()).toBe(live.length);
     // The random queries differ between the two runs of `check`; the first one is fixed.
     expect((await check(again))[0]).toEqual(before[0]);
+  });
+
+  it('keeps f32 rows while a collection is small, then bf16 rows, with exact results and a reopen either side', async () => {
+    // 4096-d: 512 vectors fill the 8 MiB of f32 rows 'auto' allows; the 513th turns them into bf16.
+    const dim = 4096;
+    const docs = clusteredDocs(560, dim, 4, 21);
+    const dir = newDir();
+    let db = open(dir);
+    let col = db.createNamespace({ name: 'ns' }).createCollection('c', { dimension: dim, efConstruction: 16 });
+    const random = rng(23);
+    const queries = Array.from({ length: 5 }, () => queryNear(docs, random));
+    const check = async (c: Collection, live: Doc[]): Promise<void> => {
+      for (const query of queries) {
+        const exact = await c.search({ vector: query, k: 10, exact: true });
+        expect(exact.map((r) => r.id)).toEqual(exactTopK(live, 'cosine', query, 10));
+        expect(exact[0]!.score).toBeCloseTo(score('cosine', query, live.find((d) => d.id === exact[0]!.id)!.vector), 5);
+      }
+    };
+    for (const [from, to] of [[0, 500], [500, 560]] as const) {
+      const part = docs.slice(from, to);
+      await col.insertBatch({ vectors: part.map((d) => d.vector), ids: part.map((d) => d.id) });
+      await check(col, docs.slice(0, to));
+      await db.close();
+      db = open(dir);
+      col = db.namespace('ns').collection('c');
+      await check(col, docs.slice(0, to));
+    }
+    expect((await db.namespace('ns').listCollections())[0]!.quantization).toBe('auto');
   });
 
   const QUANTIZATIONS = (['bf16', 'none'] as const).flatMap((q) => METRICS.map((metric) => [q, metric] as const));

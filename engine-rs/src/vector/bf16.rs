@@ -178,6 +178,15 @@ impl Bf16Store {
         Bf16Store { dim, rows: Rows::new(stride(dim)), max_norm2: 0.0 }
     }
 
+    /// Every row of `rows` (prepared vectors) rounded to bf16.
+    pub fn of_rows(rows: &Rows) -> Bf16Store {
+        let mut store = Bf16Store::zeroed(rows.dim(), rows.len());
+        for (id, row) in rows.iter().enumerate() {
+            store.set_row(id as u32, row);
+        }
+        store
+    }
+
     /// `n` rows of zeros, to be written with `set_row` (an index loaded without its rows).
     pub fn zeroed(dim: usize, n: usize) -> Bf16Store {
         Bf16Store { dim, rows: Rows::zeroed(stride(dim), n), max_norm2: 0.0 }

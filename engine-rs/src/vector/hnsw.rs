@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 
-use super::config::{HnswConfig, Quantization, HNSW_EF_MAX, HNSW_LEVEL_MAX, HNSW_NODES_MAX, SEARCH_K_MAX};
+use super::config::{HnswConfig, Quantization, AUTO_F32_ROW_BYTES_MAX, HNSW_EF_MAX, HNSW_LEVEL_MAX, HNSW_NODES_MAX, SEARCH_K_MAX};
 use super::distance::{normalize, CosineKernel, DotKernel, Kernel, L2Kernel, Metric};
 use super::graph::{Graph, NONE};
 use super::heap::Cand;
@@ -51,7 +51,7 @@ impl Hnsw {
     pub fn new(config: HnswConfig) -> Result<Hnsw> {
         config.validate()?;
         let store = match config.quantization {
-            Quantization::None => Store::F32(Rows::new(config.dim)),
+            Quantization::None | Quantization::Auto => Store::F32(Rows::new(config.dim)),
             Quantization::Int8 => Store::Int8(Int8Store::new(config.dim)),
             Quantization::Bf16 => Store::Bf16(Bf16Store::new(config.dim)),
         };
@@ -140,7 +140,21 @@ impl Hnsw {
         if self.graph.entry() != id {
             self.link(id, level, &v);
         }
+        self.settle_auto_rows();
         Ok(id)
+    }
+
+    /// An `Auto` index whose f32 rows have outgrown `AUTO_F32_ROW_BYTES_MAX` turns them into bf16
+    /// rows, once: the same rows a bf16 index would hold (both round the prepared vectors).
+    pub(super) fn settle_auto_rows(&mut self) {
+        if self.config.quantization != Quantization::Auto {
+            return;
+        }
+        if let Store::F32(rows) = &self.store {
+            if rows.len() * rows.dim() * 4 > AUTO_F32_ROW_BYTES_MAX {
+                self.store = Store::Bf16(Bf16Store::of_rows(rows));
+            }
+        }
     }
 
     /// hnswlib's level draw: `floor(-ln(U) / ln(m))`, capped.

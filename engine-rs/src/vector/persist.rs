@@ -12,7 +12,7 @@
 //!                         the tombstones' rows)
 //! 12      4               dim
 //! 16      1               metric (distance.rs codes)
-//! 17      1               quantization (0 none, 1 int8, 2 bf16)
+//! 17      1               quantization (0 none, 1 int8, 2 bf16, 3 auto: f32 or bf16 rows)
 //! 18      2               zero
 //! 20      4               m
 //! 24      4               ef_construction
@@ -372,11 +372,12 @@ impl Hnsw {
             return Err(corrupt("header fields out of range"));
         }
         let rows = match (version, config.quantization) {
-            (VERSION_TOMBSTONE_ROWS, Quantization::None) => SavedRows::F32Tombstones,
-            (VERSION_BF16_ROWS, Quantization::Bf16) => SavedRows::Bf16,
-            (VERSION_BF16_TOMBSTONE_ROWS, Quantization::Bf16) => SavedRows::Bf16Tombstones,
+            // An `Auto` index holds either kind of rows.
+            (VERSION_TOMBSTONE_ROWS, Quantization::None | Quantization::Auto) => SavedRows::F32Tombstones,
+            (VERSION_BF16_ROWS, Quantization::Bf16 | Quantization::Auto) => SavedRows::Bf16,
+            (VERSION_BF16_TOMBSTONE_ROWS, Quantization::Bf16 | Quantization::Auto) => SavedRows::Bf16Tombstones,
             (VERSION, Quantization::Int8) => SavedRows::Int8,
-            (VERSION_F32_ROWS | VERSION, Quantization::None | Quantization::Int8) => SavedRows::F32,
+            (VERSION_F32_ROWS | VERSION, Quantization::None | Quantization::Int8 | Quantization::Auto) => SavedRows::F32,
             _ => return Err(corrupt(format!("format version {} does not hold {:?} rows", version, config.quantization))),
         };
         let sizes = Sizes::new(n, dim, m, upper_len, rows, tombstones).ok_or_else(|| corrupt("sizes overflow"))?;
@@ -419,7 +420,7 @@ impl Hnsw {
             SavedRows::F32 => {
                 let rows = Rows::from_le_bytes(dim, vector_bytes).map_err(corrupt)?;
                 match config.quantization {
-                    Quantization::None => Store::F32(rows),
+                    Quantization::None | Quantization::Auto => Store::F32(rows),
                     // A version 1 file: code its rows once.
                     Quantization::Int8 => Store::Int8(Int8Store::of_rows(&rows)),
                     Quantization::Bf16 => unreachable!("version 1 never holds bf16 (checked above)"),

@@ -133,6 +133,45 @@ fn bf16_walk_with_f32_rerank_keeps_recall_and_exact_scores_and_half_the_memory()
 }
 
 #[test]
+fn an_auto_index_keeps_f32_rows_while_small_then_turns_them_into_bf16_once() {
+    use super::config::AUTO_F32_ROW_BYTES_MAX;
+    // 4096-d: 512 rows fill the f32 budget, so the 513th insert turns the rows into bf16.
+    let dim = 4096;
+    let limit = AUTO_F32_ROW_BYTES_MAX / (dim * 4);
+    let data = clustered(limit + 40, dim, 6, 1.0, 9);
+    let rows = le_rows(&data);
+    let full = |id: u32| rows.get(id as usize).map(|r| &r[..]);
+    let mut c = config(dim, Metric::Cosine);
+    c.quantization = Quantization::Auto;
+    c.ef_construction = 32;
+    let mut index = build(c.clone(), &data[..limit]);
+    let mut f32_config = c.clone();
+    f32_config.quantization = Quantization::None;
+    let f32_index = build(f32_config, &data[..limit]);
+    assert!(index.vector(0).is_some(), "f32 rows while they fit");
+    let q = &data[3];
+    assert_eq!(index.search(q, 10, None, None, Some(&full)).unwrap(), f32_index.search(q, 10, None, None, None).unwrap());
+    // Saved and loaded as f32 rows, without and with the live ones.
+    let saved = Hnsw::from_bytes(&index.to_bytes()).unwrap();
+    assert!(saved.vector(0).is_some() && saved.config().quantization == Quantization::Auto);
+    for v in &data[limit..] {
+        index.insert(v).unwrap();
+    }
+    assert!(index.vector(0).is_none(), "bf16 rows past the budget");
+    let exact = index.exact_search(q, 10, None, Some(&full)).unwrap();
+    let mut f32_all = config(dim, Metric::Cosine);
+    f32_all.ef_construction = 32;
+    assert_eq!(exact, build(f32_all, &data).exact_search(q, 10, None, None).unwrap(), "exact after the switch");
+    assert!(index.search(q, 10, None, None, Some(&full)).unwrap().iter().filter(|r| exact.contains(r)).count() >= 9);
+    let parts = index.save_parts_without_live_rows();
+    let bytes = index.pieces(&parts).concat();
+    assert_eq!(u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]), 5);
+    let mut loaded = Hnsw::from_bytes(&bytes).unwrap();
+    loaded.restore_rows(&full).unwrap();
+    assert_eq!(loaded.to_bytes(), index.to_bytes());
+}
+
+#[test]
 fn bf16_rounding_stays_within_the_bound_the_exact_scan_relies_on() {
     use super::bf16::{arrange, Bf16Store};
     let mut rng = Rng::new(21);

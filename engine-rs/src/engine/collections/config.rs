@@ -136,8 +136,9 @@ fn quantization(value: Option<&Value>) -> Result<Quantization> {
         Some(Value::String(name)) if name == "none" => Ok(Quantization::None),
         Some(Value::String(name)) if name == "int8" => Ok(Quantization::Int8),
         Some(Value::String(name)) if name == "bf16" => Ok(Quantization::Bf16),
+        Some(Value::String(name)) if name == "auto" => Ok(Quantization::Auto),
         Some(_) => Err(Error::invalid_argument(
-            "collection record member \"quantization\" must be \"none\", \"int8\" or \"bf16\"",
+            "collection record member \"quantization\" must be \"none\", \"int8\", \"bf16\" or \"auto\"",
         )),
     }
 }
