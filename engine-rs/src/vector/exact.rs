@@ -190,13 +190,16 @@ impl Hnsw {
         let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(k + 1);
         let mut near: Vec<Cand> = Vec::new();
         let mut bound = f32::INFINITY;
-        let keep = |top: &mut BinaryHeap<Cand>, near: &mut Vec<Cand>, bound: &mut f32, c: Cand| {
+        // Pruned when it doubles, so rows that all stay near (duplicates) cost O(n), not O(n^2).
+        let mut prune_at = 4 * k + 1024;
+        let mut keep = |top: &mut BinaryHeap<Cand>, near: &mut Vec<Cand>, bound: &mut f32, c: Cand| {
             offer(top, k, bound, c);
             if !(c.dist > *bound + margin) {
                 near.push(c);
-                if near.len() >= 4 * k + 1024 {
+                if near.len() >= prune_at {
                     let cut = *bound + margin;
                     near.retain(|x| !(x.dist > cut));
+                    prune_at = prune_at.max(2 * near.len());
                 }
             }
         };

@@ -172,6 +172,27 @@ fn an_auto_index_keeps_f32_rows_while_small_then_turns_them_into_bf16_once() {
 }
 
 #[test]
+fn a_bf16_exact_scan_over_many_equal_rows_breaks_ties_as_the_f32_one_does() {
+    // Every row within the rounding bound of the best: all are re-measured, ties by id.
+    let base = clustered(3, 16, 3, 1.0, 4);
+    let data: Vec<Vec<f32>> = (0..3000).map(|i| base[i % 3].clone()).collect();
+    let rows = le_rows(&data);
+    let full = |id: u32| rows.get(id as usize).map(|r| &r[..]);
+    for metric in [Metric::Cosine, Metric::L2] {
+        let mut c = config(16, metric);
+        c.quantization = Quantization::Bf16;
+        c.ef_construction = 16;
+        let index = build(c, &data);
+        let mut f32_config = config(16, metric);
+        f32_config.ef_construction = 16;
+        let f32_index = build(f32_config, &data);
+        for k in [1usize, 50, 1200] {
+            assert_eq!(index.exact_search(&base[1], k, None, Some(&full)).unwrap(), f32_index.exact_search(&base[1], k, None, None).unwrap(), "{:?} k {}", metric, k);
+        }
+    }
+}
+
+#[test]
 fn bf16_rounding_stays_within_the_bound_the_exact_scan_relies_on() {
     use super::bf16::{arrange, Bf16Store};
     let mut rng = Rng::new(21);
