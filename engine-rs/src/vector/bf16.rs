@@ -196,6 +196,9 @@ impl Bf16Store {
     pub fn from_le_bytes(dim: usize, bytes: &[u8]) -> Result<Bf16Store, &'static str> {
         let mut store = Bf16Store { dim, rows: Rows::from_le_u16_bytes(stride(dim), bytes)?, max_norm2: 0.0 };
         for id in 0..store.len() as u32 {
+            if store.row(id)[dim..].iter().any(|&h| h != 0) {
+                return Err("a bf16 row's padding is not zero");
+            }
             store.note_norm(id);
         }
         if !store.max_norm2.is_finite() {
@@ -215,22 +218,35 @@ impl Bf16Store {
 
     /// A bound on `|d' - d|`, where `d'` is a distance the kernels measure from the prepared query
     /// `q` to any stored row and `d` the one the f32 kernels measure to that row's vector: bf16
-    /// rounding (`UNIT_ROUNDOFF` of each value) plus both kernels' f32 sums, with a margin.
-    /// Infinite when the norms overflow.
+    /// rounding plus both kernels' f32 sums and underflows, with a margin. Infinite when a
+    /// kernel's sums could overflow (values near f32::MAX): then only the f32 vectors can say.
+    ///
+    /// Each value moves by `a_i <= u |x_i| + TINY` (`u` relative, `TINY` below the normal range),
+    /// so `|a| <= A = u |x| + sqrt(dim) TINY`. Dot: `|q.(x - x')| <= |q| A`. L2: `(q - x')^2 -
+    /// (q - x)^2 = (x - x').(2q - x - x')`, at most `A (2|q| + 2|x| + A)` (Cauchy-Schwarz both).
     pub fn error_bound(&self, metric: Metric, q: &[f32]) -> f32 {
-        let u = UNIT_ROUNDOFF;
+        const TINY: f64 = 1.0 / (1u128 << 127) as f64 / (1u64 << 7) as f64; // 2^-134
+        const UNDERFLOW: f64 = TINY / (1u64 << 15) as f64; // 2^-149: f32's smallest step
+        let (u, n) = (UNIT_ROUNDOFF, self.dim as f64);
         let q_norm = q.iter().map(|&x| (x as f64).powi(2)).sum::<f64>().sqrt();
-        // A vector's norm from its row's: each value moved by at most u of itself.
-        let x_norm = self.max_norm2.sqrt() / (1.0 - u);
-        // f32 sums of dim terms, in both kernels: gamma_n of the sum of |terms| each.
-        let sums = 2.0 * (self.dim as f64 + 8.0) * f64::from(f32::EPSILON);
-        let bound = match metric {
-            // |q.x' - q.x| <= u * sum |q_i x_i| <= u |q| |x|.
-            Metric::Cosine | Metric::Dot => (u + sums) * q_norm * x_norm,
-            // (q - x')^2 - (q - x)^2 = (x - x')(2q - x - x'), so at most u |x| (2|q| + (2 + u)|x|).
-            Metric::L2 => u * x_norm * (2.0 * q_norm + (2.0 + u) * x_norm) + sums * (q_norm + x_norm).powi(2),
+        // A vector's norm from its row's: |x| <= |x'| + |a| <= |x'| + u |x| + sqrt(dim) TINY.
+        let x_norm = (self.max_norm2.sqrt() + n.sqrt() * TINY) / (1.0 - u);
+        let a = u * x_norm + n.sqrt() * TINY;
+        // Both kernels: f32 sums of dim terms (gamma_n of the sum of |terms|), and each term's
+        // underflow.
+        let sums = 2.0 * (n + 8.0) * f64::from(f32::EPSILON);
+        let underflows = 2.0 * n * UNDERFLOW;
+        let (bound, largest) = match metric {
+            Metric::Cosine | Metric::Dot => (q_norm * a + sums * q_norm * x_norm, q_norm * x_norm),
+            Metric::L2 => {
+                let reach = (q_norm + x_norm).powi(2);
+                (a * (2.0 * q_norm + 2.0 * x_norm + a) + sums * reach, reach)
+            }
         };
-        (bound * 1.01) as f32
+        if !(largest * (1.0 + 4.0 * u) < f64::from(f32::MAX) / 2.0) {
+            return f32::INFINITY;
+        }
+        round_up((bound + underflows) * 1.01)
     }
 
     pub fn dim(&self) -> usize {
@@ -299,6 +315,16 @@ impl Bf16Store {
             Metric::L2 => l2_rows(ra, rb),
             Metric::Dot => -dot_rows(ra, rb),
         }
+    }
+}
+
+/// The least f32 not below `x` (a non-negative bound must not round down).
+fn round_up(x: f64) -> f32 {
+    let y = x as f32;
+    if (y as f64) < x {
+        f32::from_bits(y.to_bits() + 1)
+    } else {
+        y
     }
 }
 

@@ -167,6 +167,7 @@ fn sum_bf16_lanes(s: &[v128; 4]) -> f32 {
 /// pairs (0, 1) and (2, 3), as the scalar reference's 16 lanes do.
 #[inline(always)]
 unsafe fn bf16_blocks(n: usize, mut step: impl FnMut(&mut [v128; 4], usize, usize)) -> f32 {
+    debug_assert!(n % 8 == 0, "bf16 rows are whole blocks of 8");
     let mut s = [f32x4_splat(0.0); 4];
     let mut i = 0;
     while i + 16 <= n {
@@ -174,7 +175,7 @@ unsafe fn bf16_blocks(n: usize, mut step: impl FnMut(&mut [v128; 4], usize, usiz
         step(&mut s, 2, i + 8);
         i += 16;
     }
-    if i < n {
+    if i + 8 <= n {
         step(&mut s, 0, i);
     }
     sum_bf16_lanes(&s)

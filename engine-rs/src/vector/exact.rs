@@ -71,6 +71,22 @@ fn any_below(group: &[f32], bound: f32) -> bool {
     group.iter().any(|&d| d < bound)
 }
 
+/// Whether some value of `group` is at most `cut` (`any_below`'s inclusive twin).
+#[inline(always)]
+fn any_at_most(group: &[f32], cut: f32) -> bool {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if group.len() == SELECT_GROUP {
+        use core::arch::wasm32::*;
+        // SAFETY: the group holds 8 floats, read as two unaligned v128s.
+        unsafe {
+            let p = group.as_ptr() as *const v128;
+            let c = f32x4_splat(cut);
+            return v128_any_true(v128_or(f32x4_le(p.read_unaligned(), c), f32x4_le(p.add(1).read_unaligned(), c)));
+        }
+    }
+    group.iter().any(|&d| d <= cut)
+}
+
 /// Keeps `c` in `top`, the k best so far, if it belongs there; `bound` follows the k-th best
 /// distance (infinity until k are kept, so every row counts until then, even one whose distance
 /// overflowed to +inf).
@@ -155,6 +171,10 @@ impl Hnsw {
     fn scan_bf16<K: Kernel>(&self, rows: &Bf16Store, q: &[f32], k: usize, filter: Option<Filter>, full: Option<FullVectors>) -> BinaryHeap<Cand> {
         let measure = Bf16Query::<K>::new(q, rows);
         let margin = 2.0 * rows.error_bound(K::METRIC, q);
+        if !margin.is_finite() {
+            // Values near f32::MAX: bf16 sums may overflow, so every row is measured in full.
+            return self.scan_full(&measure, q, k, filter, full);
+        }
         let (mut top, mut near) = self.scan_bf16_rows(&measure, k, filter, margin);
         let full = match full {
             Some(full) => full,
@@ -178,7 +198,18 @@ impl Hnsw {
             full.prefetch(&ids);
             for c in batch {
                 let dist = if fetch_prepared(full, metric, c.id, &mut v) { metric.distance(q, &v) } else { c.dist };
-                offer(&mut top, k, &mut bound, Cand::new(dist, c.id));
+                // Rows come in bf16 order, not id order: equal distances are settled by id, as
+                // the f32 scan settles them.
+                let c = Cand::new(dist, c.id);
+                if top.len() < k || top.peek().map_or(true, |worst| c < *worst) {
+                    if top.len() == k {
+                        top.pop();
+                    }
+                    top.push(c);
+                    if top.len() == k {
+                        bound = top.peek().map_or(f32::INFINITY, |w| w.dist);
+                    }
+                }
             }
         }
         top
@@ -213,7 +244,7 @@ impl Hnsw {
                     let scored = &mut distances[..block.len() / stride];
                     measure.score_block(block, scored);
                     for group in scored.chunks(SELECT_GROUP) {
-                        if top.len() == k && !any_below(group, bound + margin) {
+                        if top.len() == k && !any_at_most(group, bound + margin) {
                             id += group.len() as u32;
                             continue;
                         }

@@ -192,6 +192,35 @@ fn a_bf16_exact_scan_over_many_equal_rows_breaks_ties_as_the_f32_one_does() {
     }
 }
 
+/// Exact scans of a bf16 index and of an f32 index over `data`.
+fn bf16_and_f32_exact(metric: Metric, data: &[Vec<f32>], q: &[f32], k: usize) -> (Vec<(u32, f32)>, Vec<(u32, f32)>) {
+    let rows = le_rows(data);
+    let full = |id: u32| rows.get(id as usize).map(|r| &r[..]);
+    let mut c = config(data[0].len(), metric);
+    c.quantization = Quantization::Bf16;
+    let bf16 = build(c, data).exact_search(q, k, None, Some(&full)).unwrap();
+    (bf16, build(config(data[0].len(), metric), data).exact_search(q, k, None, None).unwrap())
+}
+
+#[test]
+fn a_bf16_exact_scan_is_exact_at_ties_underflow_and_overflow() {
+    let bits = f32::from_bits;
+    // Both score exactly 2.0 in f32 but differ in bf16: the lower id wins, as in the f32 scan.
+    let tie = vec![vec![1.5f32 + 1.0 / 512.0, 0.5 - 1.0 / 512.0], vec![1.0, 1.0]];
+    // Subnormal values: bf16 rounds them by an absolute step, not a relative one.
+    let subnormal = vec![vec![bits(0x7fff), bits(0x7fff)], vec![bits(0x8001), 0.0]];
+    // Values near f32::MAX: a bf16 sum overflows (to NaN) where the f32 one does not.
+    let mut huge = vec![vec![1.0f32, 0.0]];
+    huge.extend((0..20).map(|_| vec![-1e36f32, -1e36]));
+    huge.push(vec![bits(0x7eff_ffff), -bits(0x7eff_fffe)]);
+    for (name, data, q) in [("tie", tie, [1.0f32, 1.0]), ("subnormal", subnormal, [1.0, 1.0]), ("overflow", huge, [2.0, 2.0])] {
+        for k in [1usize, 2] {
+            let (bf16, f32) = bf16_and_f32_exact(Metric::Dot, &data, &q, k);
+            assert_eq!(bf16, f32, "{} k {}", name, k);
+        }
+    }
+}
+
 #[test]
 fn bf16_rounding_stays_within_the_bound_the_exact_scan_relies_on() {
     use super::bf16::{arrange, Bf16Store};

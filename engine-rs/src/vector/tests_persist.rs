@@ -248,6 +248,13 @@ fn a_file_whose_version_and_quantization_disagree_is_corruption() {
     // A bf16 row holding infinity (exponent bits all ones) is refused.
     let inf_row = forge(&bf16_index.to_bytes(), &|b| b[HEADER_LEN..HEADER_LEN + 2].copy_from_slice(&0x7f80u16.to_le_bytes()));
     assert_eq!(Hnsw::from_bytes(&inf_row).unwrap_err().code, ErrorCode::Corruption);
+    // 5-d rows are padded to 8 values with zeros; a nonzero pad would skew every distance.
+    let mut c = super::testdata::config(5, Metric::L2);
+    c.quantization = Quantization::Bf16;
+    let narrow = super::testdata::build(c, &clustered(10, 5, 2, 0.4, 5));
+    assert!(Hnsw::from_bytes(&narrow.to_bytes()).is_ok());
+    let padded = forge(&narrow.to_bytes(), &|b| b[HEADER_LEN + 2 * 5 + 1] = 0x3f);
+    assert_eq!(Hnsw::from_bytes(&padded).unwrap_err().code, ErrorCode::Corruption);
 }
 
 #[test]
