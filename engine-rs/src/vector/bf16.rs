@@ -302,8 +302,14 @@ impl Bf16Store {
         self.rows.permute(order);
     }
 
+    /// Keeps the rows `keep` accepts; the norm bound then follows the rows kept, so one large
+    /// vector, once purged, no longer widens every exact scan's re-measuring.
     pub fn retain_in_place(&mut self, keep: impl Fn(u32) -> bool) {
         self.rows.retain_in_place(keep);
+        self.max_norm2 = 0.0;
+        for id in 0..self.len() as u32 {
+            self.note_norm(id);
+        }
     }
 
     /// The distance between two stored rows (graph construction and repair).
@@ -410,6 +416,18 @@ mod tests {
         for x in [f32::MAX, -f32::MAX, 3.3999e38] {
             assert!(from_bf16(to_bf16(x)).is_finite(), "{}", x);
         }
+    }
+
+    #[test]
+    fn the_error_bound_follows_the_rows_kept() {
+        let mut store = Bf16Store::new(4);
+        store.push(&[1.0, 0.0, 0.0, 0.0]);
+        store.push(&[1000.0, 0.0, 0.0, 0.0]);
+        let q = [1.0f32, 0.0, 0.0, 0.0];
+        let wide = store.error_bound(Metric::Dot, &q);
+        store.retain_in_place(|id| id == 0);
+        let narrow = store.error_bound(Metric::Dot, &q);
+        assert!(narrow * 500.0 < wide, "{} after dropping the large row, {} before", narrow, wide);
     }
 
     #[test]
