@@ -54,45 +54,31 @@ fn score_block<K: Kernel>(q: &[f32], rows: &[f32], out: &mut [f32]) {
 /// Distances the dense scan checks against its bound at once.
 const SELECT_GROUP: usize = 8;
 
-/// Whether some value of `group` is below `bound`: two SIMD compares for a full group.
+/// Whether some value of `group` is below `bound` (or equal to it, when `INCLUSIVE`): two SIMD
+/// compares for a full group.
 #[inline(always)]
-fn any_below(group: &[f32], bound: f32) -> bool {
+fn any_below<const INCLUSIVE: bool>(group: &[f32], bound: f32) -> bool {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     if group.len() == SELECT_GROUP {
         use core::arch::wasm32::*;
         // SAFETY: the group holds 8 floats, read as two unaligned v128s.
         unsafe {
-            let p = group.as_ptr() as *const v128;
-            let b = f32x4_splat(bound);
-            let below = v128_or(f32x4_lt(p.read_unaligned(), b), f32x4_lt(p.add(1).read_unaligned(), b));
+            let (a, b) = ((group.as_ptr() as *const v128).read_unaligned(), (group.as_ptr() as *const v128).add(1).read_unaligned());
+            let at = f32x4_splat(bound);
+            let below = if INCLUSIVE { v128_or(f32x4_le(a, at), f32x4_le(b, at)) } else { v128_or(f32x4_lt(a, at), f32x4_lt(b, at)) };
             return v128_any_true(below);
         }
     }
-    group.iter().any(|&d| d < bound)
-}
-
-/// Whether some value of `group` is at most `cut` (`any_below`'s inclusive twin).
-#[inline(always)]
-fn any_at_most(group: &[f32], cut: f32) -> bool {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if group.len() == SELECT_GROUP {
-        use core::arch::wasm32::*;
-        // SAFETY: the group holds 8 floats, read as two unaligned v128s.
-        unsafe {
-            let p = group.as_ptr() as *const v128;
-            let c = f32x4_splat(cut);
-            return v128_any_true(v128_or(f32x4_le(p.read_unaligned(), c), f32x4_le(p.add(1).read_unaligned(), c)));
-        }
-    }
-    group.iter().any(|&d| d <= cut)
+    group.iter().any(|&d| d < bound || (INCLUSIVE && d == bound))
 }
 
 /// Keeps `c` in `top`, the k best so far, if it belongs there; `bound` follows the k-th best
 /// distance (infinity until k are kept, so every row counts until then, even one whose distance
-/// overflowed to +inf).
+/// overflowed to +inf). Equal distances are settled by id, so rows offered in any order end as
+/// rows offered in id order do.
 #[inline(always)]
 fn offer(top: &mut BinaryHeap<Cand>, k: usize, bound: &mut f32, c: Cand) {
-    if top.len() < k || c.dist < *bound {
+    if top.len() < k || c.dist < *bound || (c.dist == *bound && top.peek().map_or(false, |worst| c < *worst)) {
         if top.len() == k {
             top.pop();
         }
@@ -198,18 +184,7 @@ impl Hnsw {
             full.prefetch(&ids);
             for c in batch {
                 let dist = if fetch_prepared(full, metric, c.id, &mut v) { metric.distance(q, &v) } else { c.dist };
-                // Rows come in bf16 order, not id order: equal distances are settled by id, as
-                // the f32 scan settles them.
-                let c = Cand::new(dist, c.id);
-                if top.len() < k || top.peek().map_or(true, |worst| c < *worst) {
-                    if top.len() == k {
-                        top.pop();
-                    }
-                    top.push(c);
-                    if top.len() == k {
-                        bound = top.peek().map_or(f32::INFINITY, |w| w.dist);
-                    }
-                }
+                offer(&mut top, k, &mut bound, Cand::new(dist, c.id));
             }
         }
         top
@@ -244,7 +219,7 @@ impl Hnsw {
                     let scored = &mut distances[..block.len() / stride];
                     measure.score_block(block, scored);
                     for group in scored.chunks(SELECT_GROUP) {
-                        if top.len() == k && !any_at_most(group, bound + margin) {
+                        if top.len() == k && !any_below::<true>(group, bound + margin) {
                             id += group.len() as u32;
                             continue;
                         }
@@ -306,7 +281,7 @@ impl Hnsw {
                 score_block::<K>(q, block, scored);
                 for group in scored.chunks(SELECT_GROUP) {
                     // Once the heap is full, most groups hold no row that beats it.
-                    if top.len() == k && !any_below(group, bound) {
+                    if top.len() == k && !any_below::<false>(group, bound) {
                         id += group.len() as u32;
                         continue;
                     }
