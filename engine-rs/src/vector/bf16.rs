@@ -168,8 +168,8 @@ const UNIT_ROUNDOFF: f64 = 1.0 / 256.0;
 pub struct Bf16Store {
     dim: usize,
     rows: Rows<u16>,
-    /// The largest squared norm of any row ever stored (deleted ones included): bounds the
-    /// rounding error of a distance (`error_bound`).
+    /// The largest squared norm of any row held (deleted ones too, until a purge drops them):
+    /// bounds the rounding error of a distance (`error_bound`).
     max_norm2: f64,
 }
 
@@ -195,16 +195,22 @@ impl Bf16Store {
     /// Rows saved from `chunks` (whole rows of `stride(dim)` little-endian u16s).
     pub fn from_le_bytes(dim: usize, bytes: &[u8]) -> Result<Bf16Store, &'static str> {
         let mut store = Bf16Store { dim, rows: Rows::from_le_u16_bytes(stride(dim), bytes)?, max_norm2: 0.0 };
-        for id in 0..store.len() as u32 {
-            if store.row(id)[dim..].iter().any(|&h| h != 0) {
-                return Err("a bf16 row's padding is not zero");
-            }
-            store.note_norm(id);
+        if (0..store.len() as u32).any(|id| store.row(id)[dim..].iter().any(|&h| h != 0)) {
+            return Err("a bf16 row's padding is not zero");
         }
+        store.recount_norms();
         if !store.max_norm2.is_finite() {
             return Err("a bf16 row holds NaN or infinity");
         }
         Ok(store)
+    }
+
+    /// `max_norm2` of the rows held now.
+    fn recount_norms(&mut self) {
+        self.max_norm2 = 0.0;
+        for id in 0..self.len() as u32 {
+            self.note_norm(id);
+        }
     }
 
     /// Counts row `id`'s norm into `max_norm2`.
@@ -306,10 +312,7 @@ impl Bf16Store {
     /// vector, once purged, no longer widens every exact scan's re-measuring.
     pub fn retain_in_place(&mut self, keep: impl Fn(u32) -> bool) {
         self.rows.retain_in_place(keep);
-        self.max_norm2 = 0.0;
-        for id in 0..self.len() as u32 {
-            self.note_norm(id);
-        }
+        self.recount_norms();
     }
 
     /// The distance between two stored rows (graph construction and repair).

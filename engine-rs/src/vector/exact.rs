@@ -123,7 +123,6 @@ impl Hnsw {
     /// An int8 or bf16 index's scan: each live row that passes is measured with its full vector,
     /// fetched from `full` (by `approx`, the index's own rows, when `full` lacks it).
     fn scan_full<M: Measure>(&self, approx: &M, q: &[f32], k: usize, filter: Option<Filter>, full: Option<FullVectors>) -> BinaryHeap<Cand> {
-        let metric = self.config.metric;
         let mut v = vec![0f32; self.config.dim];
         let mut top: BinaryHeap<Cand> = BinaryHeap::with_capacity(k + 1);
         let mut bound = f32::INFINITY;
@@ -140,13 +139,17 @@ impl Hnsw {
                 full.prefetch(&batch);
             }
             for &id in &batch {
-                let dist = match full {
-                    Some(full) if fetch_prepared(full, metric, id, &mut v) => metric.distance(q, &v),
-                    _ => approx.distance(id),
-                };
+                let dist = full.and_then(|full| self.full_distance(full, q, id, &mut v)).unwrap_or_else(|| approx.distance(id));
                 offer(&mut top, k, &mut bound, Cand::new(dist, id));
             }
         }
+    }
+
+    /// The distance from the prepared query `q` to node `id`'s full vector, loaded into `v`; None
+    /// when `full` lacks it.
+    fn full_distance(&self, full: FullVectors, q: &[f32], id: u32, v: &mut [f32]) -> Option<f32> {
+        let metric = self.config.metric;
+        fetch_prepared(full, metric, id, v).then(|| metric.distance(q, v))
     }
 
     /// A bf16 index's scan, exact all the same: every row that passes is measured on its bf16 row,
@@ -175,7 +178,6 @@ impl Hnsw {
         top.clear();
         let mut bound = f32::INFINITY;
         let mut v = vec![0f32; self.config.dim];
-        let metric = self.config.metric;
         for batch in near.chunks(RERANK_BATCH) {
             if batch[0].dist - slack > bound {
                 break;
@@ -183,7 +185,7 @@ impl Hnsw {
             let ids: Vec<u32> = batch.iter().map(|c| c.id).collect();
             full.prefetch(&ids);
             for c in batch {
-                let dist = if fetch_prepared(full, metric, c.id, &mut v) { metric.distance(q, &v) } else { c.dist };
+                let dist = self.full_distance(full, q, c.id, &mut v).unwrap_or(c.dist);
                 offer(&mut top, k, &mut bound, Cand::new(dist, c.id));
             }
         }

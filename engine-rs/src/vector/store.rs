@@ -1,9 +1,10 @@
-//! Where an index keeps its vectors: f32 rows (the default), or, with `quantization: int8`, the
-//! int8 codes alone. An int8 index holds no f32 copy: it builds and walks on the codes, and the
-//! caller hands it the full vectors of the best candidates to re-rank (`FullVectors`), read from
-//! where the caller keeps them anyway (the engine: the document records). So int8 costs about a
-//! quarter of the f32 rows' memory (16 + dim bytes a row against 4 * dim). (On disk an f32 index
-//! saves no live rows at all: the engine restores them from the records, `persist.rs`.)
+//! Where an index keeps its vectors: f32 rows; bf16 rows (`bf16.rs`: `quantization: bf16`, and
+//! `auto` past its size limit); or, with `quantization: int8`, the int8 codes alone. A bf16 or
+//! int8 index holds no f32 copy: it builds and walks on its own rows, and the caller hands it the
+//! full vectors of the best candidates to re-rank (`FullVectors`), read from where the caller
+//! keeps them anyway (the engine: the document records). So int8 costs about a quarter of the f32
+//! rows' memory (16 + dim bytes a row against 4 * dim), bf16 half. (On disk f32 and bf16 indexes
+//! save no live rows at all: the engine restores them from the records, `persist.rs`.)
 
 use super::distance::{normalize, Metric};
 use super::bf16::Bf16Store;
