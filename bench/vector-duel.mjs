@@ -4,8 +4,8 @@
 // Usage:
 //   node --expose-gc bench/vector-duel.mjs --n=10000 --dim=128 --sochdb-dir=<dir> --hnswlib-node-dir=<dir>
 //     [--sochdb-f32-dir=<dir>] [--sochdb-int8-dir=<dir>]
-//     [--queries=1000] [--seed=1] [--m=16] [--ef-construction=200] [--efs=10,16,32,64,128,256]
-//     [--engines=sochdb,sochdb-f32,sochdb-int8,hnswlib-node,hnswlib-wasm] [--rounds=5] [--round-s=0.5] [--build-cap-s=180]
+//     [--queries=1000] [--seed=1] [--m=16] [--ef-construction=200] [--efs=10,16,24,32,40,48,64,96,128,256]
+//     [--engines=sochdb,sochdb-f32,sochdb-int8,hnswlib-node,hnswlib-wasm] [--rounds=10] [--round-s=0.3] [--build-cap-s=180]
 // The dataset must already be cached; the two dirs are indexes that `vector-one.mjs --keep-dir` saved
 // (vector.mjs makes them). hnswlib-wasm cannot persist in Node, so it is built here.
 //
@@ -23,8 +23,8 @@ import { vectorEngines } from './lib/vector-engines.mjs';
 
 const duelEngineNames = ['sochdb', 'sochdb-f32', 'sochdb-int8', 'hnswlib-node', 'hnswlib-wasm'];
 const defaults = {
-  n: 10_000, dim: 128, queries: 1000, seed: 1, m: 16, efConstruction: 200, efs: '10,16,32,64,128,256',
-  engines: duelEngineNames.join(','), sochdbDir: '', sochdbF32Dir: '', sochdbInt8Dir: '', hnswlibNodeDir: '', rounds: 5, roundS: 0.5, buildCapS: 180, chunk: 1000,
+  n: 10_000, dim: 128, queries: 1000, seed: 1, m: 16, efConstruction: 200, efs: '10,16,24,32,40,48,64,96,128,256',
+  engines: duelEngineNames.join(','), sochdbDir: '', sochdbF32Dir: '', sochdbInt8Dir: '', hnswlibNodeDir: '', rounds: 10, roundS: 0.3, buildCapS: 180, chunk: 1000,
 };
 const minRoundQueries = 50;
 

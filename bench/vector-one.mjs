@@ -1,7 +1,7 @@
 // Runs the vector workload against one engine, in this process only (so RSS is the engine's plus the
 // dataset's), and prints one JSON line. Usage:
 //   node --expose-gc bench/vector-one.mjs <engine> --n=10000 --dim=128 [--queries=1000] [--seed=1]
-//     [--m=16] [--ef-construction=200] [--efs=10,16,32,64,128,256] [--build-cap-s=180] [--query-cap-s=4]
+//     [--m=16] [--ef-construction=200] [--efs=10,16,24,32,40,48,64,96,128,256] [--build-cap-s=180] [--query-cap-s=4]
 //     [--query-min-s=1] [--keep-dir=<path>]
 // The dataset must already be cached (vector.mjs makes it; see lib/vector-data.mjs).
 // --keep-dir: the index is built and saved in that directory (made if missing, must be empty) and
@@ -23,7 +23,7 @@ import { timeQueries } from './lib/timing.mjs';
 import { k, loadDataset, recallAt } from './lib/vector-data.mjs';
 import { vectorEngines } from './lib/vector-engines.mjs';
 
-const defaults = { n: 10_000, dim: 128, queries: 1000, seed: 1, m: 16, efConstruction: 200, efs: '10,16,32,64,128,256', buildCapS: 180, queryCapS: 4, queryMinS: 1, keepDir: '', chunk: 1000 };
+const defaults = { n: 10_000, dim: 128, queries: 1000, seed: 1, m: 16, efConstruction: 200, efs: '10,16,24,32,40,48,64,96,128,256', buildCapS: 180, queryCapS: 4, queryMinS: 1, keepDir: '', chunk: 1000 };
 
 /** QPS and recall@10 of `search(q)` over the queries (see timeQueries). */
 async function timedQueries(search, query, truth, spec, capS, minS) {

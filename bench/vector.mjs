@@ -13,7 +13,7 @@
 //   --quick    small sizes and short timings (10k × 128, 2k × 384; 200 queries; 0.2 s duel rounds);
 //   --queries, --seed, --m, --ef-construction, --efs, --build-cap-s, --query-cap-s, --query-min-s
 //              go to vector-one.mjs (see its header);
-//   --duel=false  skips the head-to-head; --rounds (default 5), --round-s (default 0.5) go to it.
+//   --duel=false  skips the head-to-head; --rounds (default 10), --round-s (default 0.3) go to it.
 // A peer package that is not installed shows "n/a (not installed)"; a build projected past
 // --build-cap-s (default 180 s) is stopped and shows "capped".
 
@@ -33,13 +33,13 @@ const defaults = {
   seed: 1,
   m: 16,
   efConstruction: 200,
-  efs: '10,16,32,64,128,256',
+  efs: '10,16,24,32,40,48,64,96,128,256',
   buildCapS: 180,
   queryCapS: 4,
   queryMinS: 1,
   duel: true,
-  rounds: 5,
-  roundS: 0.5,
+  rounds: 10,
+  roundS: 0.3,
 };
 const { opts } = parseFlags(process.argv.slice(2), defaults);
 const given = new Set(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')[0].replace(/-(\w)/g, (_, c) => c.toUpperCase())));

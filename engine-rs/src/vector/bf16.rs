@@ -192,6 +192,11 @@ impl Bf16Store {
         Bf16Store { dim, rows: Rows::zeroed(stride(dim), n), max_norm2: 0.0 }
     }
 
+    /// `zeroed`, or None when memory cannot hold the rows (see `Rows::try_zeroed`).
+    pub fn try_zeroed(dim: usize, n: usize) -> Option<Bf16Store> {
+        Some(Bf16Store { dim, rows: Rows::try_zeroed(stride(dim), n)?, max_norm2: 0.0 })
+    }
+
     /// Rows saved from `chunks` (whole rows of `stride(dim)` little-endian u16s).
     pub fn from_le_bytes(dim: usize, bytes: &[u8]) -> Result<Bf16Store, &'static str> {
         let mut store = Bf16Store { dim, rows: Rows::from_le_u16_bytes(stride(dim), bytes)?, max_norm2: 0.0 };

@@ -77,6 +77,19 @@ fn le64(b: &[u8], at: usize) -> u64 {
     (le32(b, at) as u64) | ((le32(b, at + 4) as u64) << 32)
 }
 
+/// Most bytes of rows an index restores at open: all of WebAssembly's memory. Versions 3 and 5
+/// are sized by their node count without the live rows, so a file of a few MB can claim more.
+const RESTORED_ROWS_BYTES_MAX: u64 = 4 << 30;
+
+/// `n` zeroed rows of `row_bytes` for `restore_rows` to fill, or `OutOfMemory` (nothing
+/// allocated past the failing chunk) when memory cannot hold them: the node count may be forged,
+/// or come from an engine that had more memory.
+fn restored_rows<S>(n: usize, row_bytes: usize, zeroed: impl FnOnce() -> Option<S>) -> Result<S> {
+    let bytes = n as u64 * row_bytes as u64;
+    let rows = if bytes <= RESTORED_ROWS_BYTES_MAX { zeroed() } else { None };
+    rows.ok_or_else(|| Error::out_of_memory(&format!("Opening {} of {} nodes", WHAT, n), bytes.min(usize::MAX as u64) as usize, "nothing was opened"))
+}
+
 fn corrupt(msg: impl std::fmt::Display) -> Error {
     Error::corruption(format!("{}: {}; the file is damaged", WHAT, msg))
 }
@@ -430,7 +443,7 @@ impl Hnsw {
                 let saved = Rows::from_le_bytes(dim, vector_bytes).map_err(corrupt)?;
                 // Live rows stay zero until `restore_rows` fills them. The bitmap's count is the
                 // tombstone count the saved rows were sized by: one saved row per tombstone.
-                let mut rows = Rows::zeroed(dim, n);
+                let mut rows = restored_rows(n, dim * 4, || Rows::try_zeroed(dim, n))?;
                 for (id, row) in (0..n).filter(|&id| is_deleted(id)).zip(saved.iter()) {
                     rows.row_mut(id as u32).copy_from_slice(row);
                 }
@@ -439,7 +452,7 @@ impl Hnsw {
             SavedRows::Bf16 => Store::Bf16(Bf16Store::from_le_bytes(dim, vector_bytes).map_err(corrupt)?),
             SavedRows::Bf16Tombstones => {
                 let saved = Bf16Store::from_le_bytes(dim, vector_bytes).map_err(corrupt)?;
-                let mut rows = Bf16Store::zeroed(dim, n);
+                let mut rows = restored_rows(n, Bf16Store::bytes_per_row(dim), || Bf16Store::try_zeroed(dim, n))?;
                 for (id, from) in (0..n).filter(|&id| is_deleted(id)).zip(0u32..) {
                     rows.copy_row_from(id as u32, saved.row(from));
                 }

@@ -69,14 +69,21 @@ impl<T: RowValue> Rows<T> {
 
     /// `n` rows of zeros, each chunk allocated once at its size (rows to be written afterwards).
     pub fn zeroed(dim: usize, n: usize) -> Rows<T> {
+        Rows::try_zeroed(dim, n).unwrap_or_else(|| panic!("memory for {} rows of {} values", n, dim))
+    }
+
+    /// `zeroed`, or None when memory cannot hold the rows: an index file sized by its node count
+    /// (rows restored from documents) must not abort the engine when that count is more than
+    /// memory holds, forged or not.
+    pub fn try_zeroed(dim: usize, n: usize) -> Option<Rows<T>> {
         let mut rows = Rows::new(dim);
         let per_chunk = 1usize << rows.shift;
         while rows.len < n {
             let values = (n - rows.len).min(per_chunk) * dim;
-            rows.chunks.push(Chunk::zeroed(values));
+            rows.chunks.push(Chunk::try_zeroed(values)?);
             rows.len += values / dim;
         }
-        rows
+        Some(rows)
     }
 
     /// Row `id` (panics when `id >= len`, like slice indexing).
@@ -278,8 +285,12 @@ impl<T: RowValue> Chunk<T> {
         Chunk { lines: Vec::with_capacity(lines_for::<T>(values)), len: 0, values: std::marker::PhantomData }
     }
 
-    fn zeroed(values: usize) -> Chunk<T> {
-        Chunk { lines: vec![Line::default(); lines_for::<T>(values)], len: values, values: std::marker::PhantomData }
+    fn try_zeroed(values: usize) -> Option<Chunk<T>> {
+        let count = lines_for::<T>(values);
+        let mut lines = Vec::new();
+        lines.try_reserve_exact(count).ok()?;
+        lines.resize(count, Line::default());
+        Some(Chunk { lines, len: values, values: std::marker::PhantomData })
     }
 
     fn len(&self) -> usize {

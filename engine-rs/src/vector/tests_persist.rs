@@ -299,3 +299,25 @@ fn every_truncation_of_an_index_saved_without_rows_is_an_error() {
         assert!(err.code == ErrorCode::Truncated || err.code == ErrorCode::Corruption, "len {}: {}", len, err);
     }
 }
+
+#[test]
+fn an_index_claiming_more_rows_than_memory_holds_is_refused_before_allocating_them() {
+    // Versions 3 and 5 store only the tombstones' rows, so 13 MB of graph can claim 600k nodes of
+    // 4096 values: 9.8 GB of f32 rows (4.9 GB of bf16) to restore, past WebAssembly's 4 GiB.
+    for (version, quantization) in [(3u32, Quantization::None), (5, Quantization::Bf16)] {
+        let (n, m) = (600_000usize, 2usize);
+        let mut bytes = vec![0u8; HEADER_LEN];
+        bytes[..8].copy_from_slice(b"SOCHHNSW");
+        for (at, v) in [(8, version as usize), (12, 4096), (20, m), (24, 200), (28, 64), (48, n)] {
+            bytes[at..at + 4].copy_from_slice(&(v as u32).to_le_bytes());
+        }
+        bytes[16] = Metric::L2 as u8;
+        bytes[17] = quantization as u8;
+        bytes.resize(HEADER_LEN + (n + 3) / 4 * 4 + n * (1 + 2 * m) * 4 + (n / 64 + 1) * 8, 0);
+        let crc = crc32c(&bytes);
+        bytes.extend_from_slice(&crc.to_le_bytes());
+        let err = Hnsw::from_bytes(&bytes).unwrap_err();
+        assert_eq!(err.code, ErrorCode::OutOfMemory, "version {}: {}", version, err);
+        assert!(err.message.contains("600000 nodes"), "{}", err.message);
+    }
+}
