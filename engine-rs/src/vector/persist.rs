@@ -81,9 +81,10 @@ fn le64(b: &[u8], at: usize) -> u64 {
 /// are sized by their node count without the live rows, so a file of a few MB can claim more.
 const RESTORED_ROWS_BYTES_MAX: u64 = 4 << 30;
 
-/// `n` zeroed rows of `row_bytes` for `restore_rows` to fill, or `OutOfMemory` (nothing
-/// allocated past the failing chunk) when memory cannot hold them: the node count may be forged,
-/// or come from an engine that had more memory.
+/// `n` zeroed rows of `row_bytes` for `restore_rows` to fill, or `OutOfMemory` when memory
+/// cannot hold them (past the cap nothing is allocated; below it, the chunks allocated before
+/// the failing one are freed): the node count may be forged, or come from an engine that had
+/// more memory.
 fn restored_rows<S>(n: usize, row_bytes: usize, zeroed: impl FnOnce() -> Option<S>) -> Result<S> {
     let bytes = n as u64 * row_bytes as u64;
     let rows = if bytes <= RESTORED_ROWS_BYTES_MAX { zeroed() } else { None };
