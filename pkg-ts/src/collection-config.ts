@@ -11,13 +11,13 @@ import { RECORD_DIM_MAX } from './doc-record.js';
 import { validateName } from './reserved-keys.js';
 
 export const DEFAULT_M = 16;
-const QUANTIZATIONS: readonly Quantization[] = ['auto', 'bf16', 'none', 'int8'];
 export const DEFAULT_EF_CONSTRUCTION = 200;
 export const DEFAULT_EF_SEARCH = 64;
 export const HNSW_M_MIN = 2;
 export const HNSW_M_MAX = 128;
 /** Largest `efConstruction`, `efSearch` and search `k`. */
 export const HNSW_EF_MAX = 8192;
+const QUANTIZATIONS: readonly Quantization[] = ['auto', 'bf16', 'none', 'int8'];
 
 /** Validates `config` and fills its defaults. Throws `InvalidArgumentError` naming the bad option. */
 export function resolveCollectionConfig(config: CollectionConfig, createdAt: number): CollectionInfo {

@@ -37,9 +37,9 @@ export interface CollectionOptions {
   /** Default candidate list size of a search, 1 to 8192 (a search may override it). */
   efSearch?: number;
   /**
-   * What the index holds of each vector to walk its graph. Whichever is chosen, each search
-   * re-ranks its best candidates with the full f32 vectors read from their documents, so scores
-   * are exact, and `exact: true` searches stay exact.
+   * What the index holds of each vector to walk its graph. Whichever is chosen, scores are exact
+   * and `exact: true` searches stay exact: `bf16` and `int8` re-rank each search's best candidates
+   * with the full f32 vectors read from their documents.
    *
    * `auto` (default): `none` while the index's f32 rows take at most 8 MiB (16k vectors of 128-d,
    * 5.4k of 384-d: they sit in the CPU caches, where f32 is a little faster), then `bf16`.

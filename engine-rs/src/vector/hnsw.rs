@@ -41,7 +41,7 @@ pub struct Hnsw {
     pub(super) rows_missing: bool,
 }
 
-/// int8 and bf16 walks re-rank this many candidates per result asked for (at least `RERANK_MIN`).
+/// int8 walks re-rank this many candidates per result asked for (at least `RERANK_MIN`).
 const RERANK_PER_RESULT: usize = 3;
 const RERANK_MIN: usize = 30;
 /// bf16 distances are within about 0.4% of the exact ones: half again as many as asked suffice.
